@@ -1,0 +1,75 @@
+# Bangkok Expat Assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_RASA ?= /root/.pyenv/versions/3.10.13/bin/python3
+PYTHON_SERVICE ?= python3
+RASA_VENV := .venv-rasa
+SERVICE_VENV := .venv
+RASA := $(RASA_VENV)/bin/rasa
+
+export PORT ?= 8000
+export RASA_PORT ?= 5005
+export ACTIONS_PORT ?= 5055
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
+PYTHON_DIRS := assistant actions knowledge tests scripts
+
+.PHONY: help setup train run test lint typecheck validate unit-tests rasa-tests eval bench lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	test -x $(RASA_VENV)/bin/python || $(PYTHON_RASA) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --disable-pip-version-check -r requirements/rasa.lock
+	$(RASA_VENV)/bin/pip check
+	touch $@
+
+$(SERVICE_VENV)/.installed: requirements/service.lock
+	test -x $(SERVICE_VENV)/bin/python || $(PYTHON_SERVICE) -m venv $(SERVICE_VENV)
+	$(SERVICE_VENV)/bin/pip install -q --disable-pip-version-check -r requirements/service.lock
+	touch $@
+
+setup: $(RASA_VENV)/.installed $(SERVICE_VENV)/.installed ## Create both virtual environments from the lock files
+
+train: $(RASA_VENV)/.installed ## Train a model unless models/ already has one for the current data (fingerprint)
+	$(RASA) train --data nlu_data --domain domain.yml --config config.yml --out models
+
+run: setup train ## Set up, train if needed, and start Rasa and the action server
+	$(SERVICE_VENV)/bin/honcho start -f Procfile
+
+lint: $(SERVICE_VENV)/.installed ## ruff
+	$(SERVICE_VENV)/bin/ruff check $(PYTHON_DIRS)
+
+typecheck: setup ## mypy (against the Rasa environment's packages)
+	$(SERVICE_VENV)/bin/mypy --python-executable $(RASA_VENV)/bin/python $(PYTHON_DIRS)
+
+validate: $(RASA_VENV)/.installed ## rasa data validate, failing on any warning
+	$(RASA) data validate --fail-on-warnings --data nlu_data --domain domain.yml --config config.yml
+
+unit-tests: setup train ## pytest: components, actions, knowledge, and the running assistant over HTTP
+	$(RASA_VENV)/bin/python -m pytest tests; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+rasa-tests: train ## rasa test: English and Thai test stories end to end (NLU + dialogue)
+	$(RASA) test core --stories tests/stories --model models --out results/core --fail-on-prediction-errors --no-plot
+
+test: lint typecheck validate unit-tests rasa-tests ## Everything CI runs
+
+eval: setup ## Accuracy on ../shared/eval/dev_questions.jsonl (starts the assistant if needed)
+	$(RASA_VENV)/bin/python -m scripts.evaluate
+
+bench: setup train ## Parse latency, training time and model size -> docs/benchmarks.md
+	$(RASA_VENV)/bin/python -m scripts.benchmark
+
+lock: ## Re-pin both environments from requirements/*.in
+	(echo "# Exact pins for .venv-rasa (Python 3.10). Regenerate: make lock"; $(RASA_VENV)/bin/pip freeze --exclude-editable) > requirements/rasa.lock
+	(echo "# Exact pins for .venv (Python 3.11). Regenerate: make lock"; $(SERVICE_VENV)/bin/pip freeze --exclude-editable) > requirements/service.lock
+
+clean: ## Remove trained models and test results (keeps the environments)
+	rm -rf models results .pytest_cache .mypy_cache .ruff_cache

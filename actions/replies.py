@@ -1,0 +1,49 @@
+"""What every custom action needs to reply: the user's language and the reply metadata."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+from assistant.nlu.language import ENGLISH, SUPPORTED
+
+METADATA_KIND = "reply_metadata"
+
+
+def reply_language(tracker: Tracker) -> str:
+    """``en`` or ``th``: the explicit choice if any, else the detected language."""
+    for slot in ("language_preference", "language"):
+        value = tracker.get_slot(slot)
+        if value in SUPPORTED:
+            return str(value)
+    return ENGLISH
+
+
+def reply_metadata(
+    tracker: Tracker,
+    language: str,
+    topic: Optional[str] = None,
+    article_ids: Optional[List[str]] = None,
+    **extra: Any,
+) -> Dict[str, Any]:
+    """Machine-readable facts about a reply, sent as the message's ``custom`` payload.
+
+    The REST channel delivers it as a message ``{"custom": {...}}`` right after the text it
+    describes; in the tracker both are in the same ``bot`` event.
+    """
+    intent = tracker.latest_message.get("intent") or {}
+    return {
+        "kind": METADATA_KIND,
+        "intent": intent.get("name"),
+        "confidence": intent.get("confidence"),
+        "topic": topic,
+        "article_ids": article_ids or [],
+        "language": language,
+        **extra,
+    }
+
+
+def button(title: str, payload: str) -> Dict[str, str]:
+    """A quick-reply button."""
+    return {"title": title, "payload": payload}

@@ -1,0 +1,79 @@
+"""Store the answer to the five-level satisfaction question."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import reply_language, reply_metadata
+
+# Level 5 = Very Satisfied ... 1 = Very Dissatisfied. A typed answer must be one of these
+# labels exactly ("not very satisfied" is not guessed at): the buttons are the normal way.
+LEVEL_LABELS = {
+    5: ("very satisfied", "พึงพอใจมาก", "พอใจมาก"),
+    4: ("satisfied", "พึงพอใจ", "พอใจ"),
+    3: ("neutral", "ปานกลาง", "เฉยๆ", "เฉย ๆ"),
+    2: ("dissatisfied", "not satisfied", "ไม่พึงพอใจ", "ไม่พอใจ"),
+    1: ("very dissatisfied", "ไม่พึงพอใจมาก", "ไม่พอใจมาก"),
+}
+POLITE_ENDING = re.compile(r"[\s.!]*(ครับ|ค่ะ|คะ|จ้า|นะ)*[\s.!]*$")
+TEXTS = {
+    "en": {
+        "thanks": "Thank you for your feedback! It helps us improve the service.",
+        "again": "Please choose one of the five answers.",
+    },
+    "th": {
+        "thanks": "ขอบคุณสำหรับความคิดเห็นค่ะ ข้อมูลนี้ช่วยให้เราพัฒนาบริการได้ดียิ่งขึ้น",
+        "again": "กรุณาเลือกหนึ่งในห้าคำตอบค่ะ",
+    },
+}
+
+
+def level_from_message(tracker: Tracker) -> Optional[int]:
+    """The level from the button's entity, or from a typed label or digit (1-5)."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "satisfaction_level":
+            try:
+                level = int(entity.get("value"))
+            except (TypeError, ValueError):
+                return None
+            return level if 1 <= level <= 5 else None
+    text = " ".join((tracker.latest_message.get("text") or "").lower().split())
+    text = POLITE_ENDING.sub("", text)
+    if text in {"1", "2", "3", "4", "5"}:
+        return int(text)
+    for level, labels in LEVEL_LABELS.items():
+        if text in labels:
+            return level
+    return None
+
+
+class ActionRecordSatisfaction(Action):
+    """Sets the ``satisfaction`` slot (the web service reads it) and thanks the user."""
+
+    def name(self) -> str:
+        """Action name used in the domain."""
+        return "action_record_satisfaction"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Thanks for a valid rating, or asks again with the five buttons."""
+        language = reply_language(tracker)
+        level = level_from_message(tracker)
+        if level is None:
+            dispatcher.utter_message(text=TEXTS[language]["again"])
+            dispatcher.utter_message(response="utter_ask_satisfaction")
+            return []
+        dispatcher.utter_message(
+            text=TEXTS[language]["thanks"],
+            json_message=reply_metadata(tracker, language, satisfaction_level=level),
+        )
+        return [SlotSet("satisfaction", float(level))]

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: Thai-aware tokenizer, language detector, domain entity ruler."""

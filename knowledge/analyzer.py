@@ -1,0 +1,47 @@
+"""Turn English, Thai or mixed text into search terms for BM25.
+
+Words come from the same Thai-aware splitter as the Rasa tokenizer (pythainlp newmm for
+Thai runs). spaCy supplies what a bag of words needs on top: English lemmas from the lookup
+tables of ``spacy-lookups-data`` (so "extending" finds "extension"'s neighbour "extend") and
+the English and Thai stop-word lists. Blank pipelines only: no model download.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.th.stop_words import STOP_WORDS as THAI_STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from assistant.nlu.segmentation import is_thai, split_words
+
+# Words that are stop words in general English but carry meaning in this domain.
+_KEPT_ENGLISH = {"work", "move", "back", "first", "call", "top"}
+
+
+@lru_cache(maxsize=1)
+def _english() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased search terms: English lemmas and Thai words, stop words removed."""
+    words = [word.text.lower() for word in split_words(text)]
+    thai = [w for w in words if is_thai(w) and w not in THAI_STOP_WORDS]
+    english = [w for w in words if not is_thai(w)]
+    lemmas: list[str] = []
+    if english:
+        nlp = _english()
+        doc = nlp(Doc(nlp.vocab, words=english))
+        lemmas = [
+            token.lemma_.lower() or token.lower_
+            for token in doc
+            if token.lower_ in _KEPT_ENGLISH or token.lower_ not in ENGLISH_STOP_WORDS
+        ]
+    return lemmas + thai

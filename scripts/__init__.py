@@ -1,0 +1,1 @@
+"""Developer scripts: start the assistant locally, evaluate it, benchmark it."""

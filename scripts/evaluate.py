@@ -1,0 +1,114 @@
+"""Accuracy of the running assistant on the labelled development questions.
+
+Each line of the JSONL file has ``text``, ``lang`` (en, th, mixed) and ``expect`` with
+either ``topic`` (the topic of the answer, read from the reply metadata) or ``act`` (the
+NLU intent, read from the conversation tracker). Every question goes to a fresh
+conversation. Prints accuracy by language and by label, and the topic confusion.
+
+    python -m scripts.evaluate [--questions FILE] [--url http://127.0.0.1:5005]
+
+Without a server answering at --url (default: RASA_PORT), Rasa and the action server are
+started for the run. The questions measure generalization: never train on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from collections import Counter, defaultdict
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, ContextManager, Dict, List, Optional, Tuple
+
+from assistant.rasa_client import RasaClient
+from scripts.servers import ROOT, assistant_servers
+
+DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+
+
+def predict(client: RasaClient, text: str) -> Tuple[Optional[str], Optional[str]]:
+    """(topic of the answer, NLU intent) for one question in a new conversation."""
+    sender = f"eval-{uuid.uuid4().hex}"
+    replies = client.send(sender, text)
+    topic = next((r.metadata["topic"] for r in replies if r.metadata.get("topic")), None)
+    intent = (client.tracker(sender).get("latest_message") or {}).get("intent") or {}
+    return topic, intent.get("name")
+
+
+def evaluate(client: RasaClient, rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Score every row; return the figures and the misses."""
+    by_language: Dict[str, Counter] = defaultdict(Counter)
+    by_label: Dict[str, Counter] = defaultdict(Counter)
+    confusion: Counter = Counter()
+    misses = []
+    for row in rows:
+        topic, intent = predict(client, row["text"])
+        expect = row["expect"]
+        label, got = (expect["topic"], topic) if "topic" in expect else (expect["act"], intent)
+        correct = got == label
+        for counter in (by_language[row["lang"]], by_language["all"], by_label[label]):
+            counter["total"] += 1
+            counter["correct"] += correct
+        if "topic" in expect and not correct:
+            confusion[(label, got or f"none ({intent})")] += 1
+        if not correct:
+            misses.append({"id": row.get("id"), "text": row["text"], "expected": label,
+                           "got": got, "intent": intent})
+    return {"by_language": by_language, "by_label": by_label,
+            "confusion": confusion, "misses": misses}
+
+
+def percent(counter: Counter) -> str:
+    """Accuracy as "95.0 % (38/40)"."""
+    correct, total = counter["correct"], counter["total"]
+    return f"{100 * correct / total:5.1f} % ({correct}/{total})"
+
+
+def report(result: Dict[str, Any]) -> None:
+    """Print the figures."""
+    print("Accuracy by language")
+    for language in ("en", "th", "mixed", "all"):
+        if language in result["by_language"]:
+            print(f"  {language:<8} {percent(result['by_language'][language])}")
+    print("Accuracy by label")
+    for label, counter in sorted(result["by_label"].items()):
+        print(f"  {label:<16} {percent(counter)}")
+    print("Topic confusion (expected -> answered)")
+    for (expected, got), count in result["confusion"].most_common():
+        print(f"  {expected:<16} -> {got}: {count}")
+    print("Misses")
+    for miss in result["misses"]:
+        print(f"  {miss['id']}: {miss['text']!r} expected {miss['expected']}, "
+              f"got {miss['got']} (intent {miss['intent']})")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON too")
+    args = parser.parse_args(argv)
+    if not args.questions.exists():
+        print(f"no question file at {args.questions}", file=sys.stderr)
+        return 2
+    lines = args.questions.read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    running = RasaClient(args.url)
+    servers: ContextManager[RasaClient] = (
+        nullcontext(running) if running.model_loaded() else assistant_servers()
+    )
+    with servers as client:
+        result = evaluate(client, rows)
+    report(result)
+    if args.json:
+        summary = {k: dict(v) for k, v in result["by_language"].items()}
+        print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

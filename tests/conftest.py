@@ -1,0 +1,23 @@
+"""Shared fixtures: a real Rasa server and action server started once per test session."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from scripts.servers import ROOT, assistant_servers
+
+
+@pytest.fixture(scope="session")
+def assistant():
+    """A RasaClient talking to freshly started servers with the latest trained model."""
+    if not list(Path(ROOT, "models").glob("*.tar.gz")):
+        pytest.fail("no trained model in models/: run `make train` (make test does it)")
+    with assistant_servers() as client:
+        yield client
+
+
+@pytest.fixture
+def sender():
+    """A new conversation id."""
+    return f"test-{uuid.uuid4().hex}"
