@@ -54,39 +54,33 @@ def percentile(values: List[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def timed(call: Callable[[], object], count: int) -> Dict[str, float]:
-    """p50/p95/mean in milliseconds over ``count`` sequential calls."""
-    call()  # warm-up
+def timed(call: Callable[[str], object], sentences: List[str], count: int) -> Dict[str, float]:
+    """p50/p95/mean in milliseconds over ``count`` sequential calls, sentences in turn."""
+    call(sentences[0])  # warm-up
     samples = []
-    for _ in range(count):
+    for i in range(count):
+        sentence = sentences[i % len(sentences)]
         start = time.perf_counter()
-        call()
+        call(sentence)
         samples.append((time.perf_counter() - start) * 1000)
     return {"p50": percentile(samples, 0.50), "p95": percentile(samples, 0.95),
             "mean": statistics.fmean(samples), "n": count}
 
 
-def cycle(items: List[str]) -> Callable[[], str]:
-    """A function returning the items in turn, forever."""
-    state = {"i": 0}
-
-    def next_item() -> str:
-        state["i"] += 1
-        return items[state["i"] % len(items)]
-
-    return next_item
+def new_conversation(client: RasaClient) -> Callable[[str], object]:
+    """Send each sentence as the first message of a new conversation."""
+    return lambda sentence: client.send(f"bench-{uuid.uuid4().hex}", sentence)
 
 
 def measure(client: RasaClient, count: int) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Latency figures per language for parse and for full REST round trips."""
-    figures: Dict[str, Dict[str, Dict[str, float]]] = {}
-    for language, sentences in SENTENCES.items():
-        sentence = cycle(sentences)
-        figures[language] = {
-            "parse": timed(lambda: client.parse(sentence()), count),
-            "rest": timed(lambda: client.send(f"bench-{uuid.uuid4().hex}", sentence()), count),
+    return {
+        language: {
+            "parse": timed(client.parse, sentences, count),
+            "rest": timed(new_conversation(client), sentences, count),
         }
-    return figures
+        for language, sentences in SENTENCES.items()
+    }
 
 
 def train(out: Path) -> float:
@@ -100,10 +94,10 @@ def train(out: Path) -> float:
     return time.perf_counter() - start
 
 
-def write_report(lines: List[str]) -> None:
-    """Replace docs/benchmarks.md's generated section with ``lines``."""
-    start, end = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
-    text = REPORT.read_text("utf-8") if REPORT.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+def write_section(name: str, lines: List[str]) -> None:
+    """Replace the generated section ``name`` of docs/benchmarks.md with ``lines``."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = REPORT.read_text("utf-8")
     before, rest = text.split(start, 1)
     after = rest.split(end, 1)[1]
     REPORT.write_text(before + start + "\n" + "\n".join(lines) + "\n" + end + after, "utf-8")
@@ -137,7 +131,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             lines.append(f"| {language} | {name} | {f['n']:.0f} | {f['p50']:.1f} | "
                          f"{f['p95']:.1f} | {f['mean']:.1f} |")
     print("\n".join(lines))
-    write_report(lines)
+    write_section("benchmark", lines)
     return 0
 
 
