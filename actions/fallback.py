@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import button, reply_language, reply_metadata
+from actions.replies import ReplyingAction, button, reply_metadata
 from knowledge.topics import TOPIC_TITLES, intent_for_topic, topic_for_intent
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -54,21 +54,15 @@ def consecutive_misses(tracker: Tracker) -> int:
     return misses
 
 
-class ActionTopicFallback(Action):
+class ActionTopicFallback(ReplyingAction):
     """Replies to ``nlu_fallback``."""
 
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_topic_fallback"
+    action_name = "action_topic_fallback"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
+    async def reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[EventType]:
         """Sends "not sure" with topic buttons (and a staff button after two misses)."""
-        language = reply_language(tracker)
         texts = TEXTS[language]
         topics = likely_topics(tracker)
         offer_human = consecutive_misses(tracker) >= MISSES_BEFORE_HUMAN

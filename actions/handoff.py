@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import reply_language, reply_metadata
+from actions.replies import ReplyingAction, reply_metadata
 
 TEXTS = {
     "en": (
@@ -22,21 +22,15 @@ TEXTS = {
 }
 
 
-class ActionRequestHuman(Action):
+class ActionRequestHuman(ReplyingAction):
     """Sets ``handoff_requested`` and tells the user; the web service routes the chat."""
 
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_request_human"
+    action_name = "action_request_human"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
+    async def reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[EventType]:
         """Sends the hand-over notice with ``handoff: true`` in its metadata."""
-        language = reply_language(tracker)
         dispatcher.utter_message(
             text=TEXTS[language],
             json_message=reply_metadata(tracker, language, handoff=True),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionTopicFallback
-from actions.replies import button, reply_language, reply_metadata
+from actions.replies import ReplyingAction, button, reply_metadata
 from knowledge import Article, KnowledgeBase
 from knowledge.topics import intent_for_topic, topic_for_intent
 
@@ -73,28 +73,22 @@ def answer_text(article: Article, language: str) -> str:
     )
 
 
-class ActionAnswerTopic(Action):
+class ActionAnswerTopic(ReplyingAction):
     """Best article for the question (predicted topic first), with 2-3 related articles."""
 
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_answer_topic"
+    action_name = "action_answer_topic"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
+    async def reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[EventType]:
         """Sends the answer and its metadata; sets no slots."""
-        language = reply_language(tracker)
         base = knowledge_base()
         intent_topic = topic_for_intent((tracker.latest_message.get("intent") or {}).get("name"))
         chosen = base.get(requested_article_id(tracker) or "")
         ranked = [hit.article for hit in base.rank(search_query(tracker), intent_topic)]
         if chosen is None:
             if not ranked:  # not a topic question and no article matches: say so
-                return await ActionTopicFallback().run(dispatcher, tracker, domain)
+                return await ActionTopicFallback().reply(dispatcher, tracker, language)
             chosen = ranked[0]
         related = [article for article in ranked if article.id != chosen.id][:RELATED_BUTTONS]
         dispatcher.utter_message(

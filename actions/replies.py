@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import abc
+from typing import Any, ClassVar, Dict, List, Optional
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.nlu.language import ENGLISH, SUPPORTED
 
@@ -47,3 +50,32 @@ def reply_metadata(
 def button(title: str, payload: str) -> Dict[str, str]:
     """A quick-reply button."""
     return {"title": title, "payload": payload}
+
+
+class ReplyingAction(Action, abc.ABC):
+    """A custom action that replies in the user's language.
+
+    Subclasses set ``action_name`` (the name in domain.yml) and implement ``reply``.
+    Abstract, so the action server does not register this class itself.
+    """
+
+    action_name: ClassVar[str]
+
+    def name(self) -> str:
+        """Action name used in the domain."""
+        return self.action_name
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Reply in the user's language; returns the events to apply."""
+        return await self.reply(dispatcher, tracker, reply_language(tracker))
+
+    @abc.abstractmethod
+    async def reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[EventType]:
+        """Send the reply; return slot events."""

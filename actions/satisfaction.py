@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import reply_language, reply_metadata
+from actions.replies import ReplyingAction, reply_metadata
 
 # Level 5 = Very Satisfied ... 1 = Very Dissatisfied. A typed answer must be one of these
 # labels exactly ("not very satisfied" is not guessed at): the buttons are the normal way.
@@ -52,21 +52,15 @@ def level_from_message(tracker: Tracker) -> Optional[int]:
     return None
 
 
-class ActionRecordSatisfaction(Action):
+class ActionRecordSatisfaction(ReplyingAction):
     """Sets the ``satisfaction`` slot (the web service reads it) and thanks the user."""
 
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_record_satisfaction"
+    action_name = "action_record_satisfaction"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
+    async def reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[EventType]:
         """Thanks for a valid rating, or asks again with the five buttons."""
-        language = reply_language(tracker)
         level = level_from_message(tracker)
         if level is None:
             dispatcher.utter_message(text=TEXTS[language]["again"])
