@@ -1,0 +1,122 @@
+"""Custom actions run directly against rasa-sdk trackers (no servers)."""
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionTopicFallback, consecutive_misses
+from actions.knowledge_answer import ActionAnswerTopic, format_date, search_query
+from actions.language import ActionSetLanguage
+from actions.satisfaction import ActionRecordSatisfaction
+
+
+def tracker(text, intent, entities=(), ranking=(), slots=None, events=()):
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": list(entities),
+        "intent_ranking": list(ranking),
+    }
+    return Tracker("s", slots or {}, message, list(events), False, None, {}, "action_listen")
+
+
+def run(action, t):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return dispatcher.messages, events
+
+
+def user_event(intent):
+    return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_fallback_offers_the_three_likeliest_topics():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_tax", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "ask_banking", "confidence": 0.2},
+        {"name": "ask_visa", "confidence": 0.1},
+        {"name": "ask_housing", "confidence": 0.05},
+    ]
+    t = tracker("hmm money stuff", "nlu_fallback", ranking=ranking,
+                events=[user_event("nlu_fallback")])
+    [message], _ = run(ActionTopicFallback(), t)
+    assert [b["payload"] for b in message["buttons"]] == ["/ask_tax", "/ask_banking", "/ask_visa"]
+    assert message["custom"]["offer_human"] is False
+
+
+def test_consecutive_misses_stop_at_an_understood_message():
+    events = [user_event("nlu_fallback"), user_event("ask_visa"),
+              {"event": "bot"}, user_event("nlu_fallback"), user_event("nlu_fallback")]
+    assert consecutive_misses(tracker("x", "nlu_fallback", events=events)) == 2
+
+
+def test_thai_fallback_with_human_button():
+    events = [user_event("nlu_fallback"), user_event("nlu_fallback")]
+    t = tracker("อืม", "nlu_fallback", slots={"language": "th"}, events=events)
+    [message], _ = run(ActionTopicFallback(), t)
+    assert message["buttons"][-1] == {"title": "คุยกับเจ้าหน้าที่", "payload": "/ask_human"}
+
+
+@pytest.mark.parametrize(
+    "text, entities, level",
+    [
+        ("/rate_satisfaction", [{"entity": "satisfaction_level", "value": 2}], 2),
+        ("very dissatisfied", [], 1),
+        ("Satisfied!", [], 4),
+        ("พึงพอใจมากค่ะ", [], 5),
+        ("เฉยๆ ครับ", [], 3),
+        ("5", [], 5),
+    ],
+)
+def test_rating_levels(text, entities, level):
+    messages, events = run(ActionRecordSatisfaction(),
+                           tracker(text, "rate_satisfaction", entities=entities))
+    assert messages[0]["custom"]["satisfaction_level"] == level
+    assert [(e["name"], e["value"]) for e in events] == [("satisfaction", float(level))]
+
+
+@pytest.mark.parametrize("text", ["not very satisfied", "7", "meh"])
+def test_unclear_rating_asks_again_and_stores_nothing(text):
+    messages, events = run(ActionRecordSatisfaction(), tracker(text, "rate_satisfaction"))
+    assert events == []
+    assert messages[-1]["response"] == "utter_ask_satisfaction"
+
+
+def test_language_follows_the_message_unless_chosen():
+    entity = [{"entity": "language", "value": "th"}]
+    _, events = run(ActionSetLanguage(), tracker("ต่อวีซ่า", "ask_visa", entities=entity))
+    assert events[0]["value"] == "th"
+    chosen = tracker("ต่อวีซ่า", "ask_visa", entities=entity, slots={"language_preference": "en"})
+    _, events = run(ActionSetLanguage(), chosen)
+    assert events[0]["value"] == "en"
+
+
+def test_switch_without_naming_a_language_toggles():
+    _, events = run(ActionSetLanguage(),
+                    tracker("change language", "switch_language", slots={"language": "en"}))
+    assert {e["name"]: e["value"] for e in events} == {"language_preference": "th",
+                                                       "language": "th"}
+
+
+def test_search_query_adds_canonical_entities_and_ignores_payloads():
+    entities = [{"entity": "visa_type", "value": "LTR"}, {"entity": "language", "value": "en"}]
+    assert search_query(tracker("requirements?", "ask_visa", entities=entities)) == (
+        "requirements? LTR")
+    assert search_query(tracker('/ask_visa{"article_id": "x"}', "ask_visa")) == ""
+
+
+def test_unknown_article_id_falls_back_to_search():
+    entities = [{"entity": "article_id", "value": "no-such-article"}]
+    [message], _ = run(ActionAnswerTopic(), tracker("/ask_tax", "ask_tax", entities=entities))
+    assert message["custom"]["topic"] == "tax"
+
+
+def test_dates_in_english_and_buddhist_era():
+    import datetime as dt
+
+    assert format_date(dt.date(2026, 11, 25), "en") == "25 November 2026"
+    assert format_date(dt.date(2026, 11, 25), "th") == "25 พ.ย. 2569"
