@@ -85,12 +85,12 @@ class ActionAnswerTopic(ReplyingAction):
         base = knowledge_base()
         intent_topic = topic_for_intent((tracker.latest_message.get("intent") or {}).get("name"))
         chosen = base.get(requested_article_id(tracker) or "")
-        ranked = [hit.article for hit in base.rank(search_query(tracker), intent_topic)]
+        hits = base.rank(search_query(tracker), intent_topic)
         if chosen is None:
-            if not ranked:  # not a topic question and no article matches: say so
+            if not hits:  # not a topic question and no article matches: say so
                 return await ActionTopicFallback().reply(dispatcher, tracker, language)
-            chosen = ranked[0]
-        related = [article for article in ranked if article.id != chosen.id][:RELATED_BUTTONS]
+            chosen = hits[0].article
+        related = base.related(chosen, hits, RELATED_BUTTONS)
         dispatcher.utter_message(
             text=answer_text(chosen, language),
             buttons=[

@@ -61,3 +61,17 @@ class KnowledgeBase:
         others = [hit for hit in hits if hit.article.topic != topic and hit.score > 0]
         by_score = sorted(matching, key=lambda h: -h.score)
         return by_score + sorted(others, key=lambda h: -h.score)
+
+    def related(self, article: Article, hits: Sequence[Hit], limit: int = 3) -> list[Article]:
+        """Articles to offer after ``article``.
+
+        Its own topic first (those matching the query first), then other matching articles.
+        """
+        same_topic = [a for a in self.articles if a.topic == article.topic]
+        candidates = [h.article for h in hits if h.article.topic == article.topic]
+        candidates += same_topic + [hit.article for hit in hits]
+        chosen: list[Article] = []
+        for candidate in candidates:
+            if candidate.id != article.id and candidate not in chosen:
+                chosen.append(candidate)
+        return chosen[:limit]

@@ -86,3 +86,13 @@ def test_duplicate_ids_are_rejected(tmp_path):
         (folder / "a.md").write_text(original.read_text("utf-8"), "utf-8")
     with pytest.raises(ArticleError, match="duplicate"):
         load_articles(tmp_path)
+
+
+def test_related_articles_prefer_the_same_topic(base):
+    hits = base.rank("extend my stay, and the emergency number", "visa")
+    chosen = hits[0].article
+    related = base.related(chosen, hits)
+    assert chosen.id == "visa-extension-of-stay"
+    assert len(related) == 3 and chosen not in related
+    visa_count = len([a for a in base.articles if a.topic == "visa"])
+    assert [a.topic for a in related[: visa_count - 1]] == ["visa"] * (visa_count - 1)
