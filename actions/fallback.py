@@ -1,18 +1,29 @@
-"""Low NLU confidence: say so, offer the likeliest topics, and a human after two misses."""
+"""Low NLU confidence: answer if retrieval confirms a likely topic, else ask, then offer staff.
+
+When the classifier is unsure, the knowledge base gets a say: if the best-matching article
+belongs to one of the two topics the classifier ranks highest, that article is the answer
+(measured on held-out training data: more right answers, no more wrong ones; see
+docs/benchmarks.md). Otherwise the user gets "not sure" with buttons for the three likeliest
+topics, and after two such misses in a row, a button to reach a staff member.
+"""
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.articles import knowledge_base, search_query, send_article
 from actions.replies import ReplyingAction, button, reply_metadata
+from knowledge import Hit
 from knowledge.topics import TOPIC_TITLES, intent_for_topic, topic_for_intent
 
 FALLBACK_INTENT = "nlu_fallback"
 TOPIC_CHOICES = 3
+CONFIRMABLE_TOPICS = 2
+MIN_CONFIRMING_SCORE = 3.0
 MISSES_BEFORE_HUMAN = 2
 TEXTS = {
     "en": {
@@ -41,16 +52,31 @@ def likely_topics(tracker: Tracker) -> List[str]:
     return [topic for topic in topics if topic][:TOPIC_CHOICES]
 
 
+def confirmed_by_retrieval(tracker: Tracker, topics: List[str]) -> Optional[Hit]:
+    """The best article, if it matches well and is in one of the two likeliest topics."""
+    hits = knowledge_base().rank(search_query(tracker))
+    if hits and hits[0].score >= MIN_CONFIRMING_SCORE:
+        if hits[0].article.topic in topics[:CONFIRMABLE_TOPICS]:
+            return hits[0]
+    return None
+
+
 def consecutive_misses(tracker: Tracker) -> int:
-    """How many user messages in a row, ending with the latest, were not understood."""
+    """User messages in a row, ending with the latest, that got no answer.
+
+    A message counts as a miss when NLU fell back and no article was sent in reply.
+    """
     misses = 0
+    answered = False
     for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != FALLBACK_INTENT:
-            break
-        misses += 1
+        if event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom") or {}
+            answered = answered or bool(custom.get("article_ids"))
+        elif event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent != FALLBACK_INTENT or answered:
+                break
+            misses += 1
     return misses
 
 
@@ -62,9 +88,15 @@ class ActionTopicFallback(ReplyingAction):
     async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[EventType]:
-        """Sends "not sure" with topic buttons (and a staff button after two misses)."""
-        texts = TEXTS[language]
+        """Sends a confirmed answer, or "not sure" with topic (and staff) buttons."""
         topics = likely_topics(tracker)
+        confirmed = confirmed_by_retrieval(tracker, topics)
+        if confirmed is not None:
+            hits = knowledge_base().rank(search_query(tracker), confirmed.article.topic)
+            send_article(dispatcher, tracker, language, confirmed.article, hits,
+                         resolved_by="retrieval")
+            return []
+        texts = TEXTS[language]
         offer_human = consecutive_misses(tracker) >= MISSES_BEFORE_HUMAN
         buttons = [button(TOPIC_TITLES[t][language], f"/{intent_for_topic(t)}") for t in topics]
         if offer_human:

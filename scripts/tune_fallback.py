@@ -31,7 +31,7 @@ def split_and_train(work: Path, fraction: float) -> Tuple[Path, Path]:
     """Held-out file and NLU model trained on the rest."""
     subprocess.run(
         [RASA, "data", "split", "nlu", "-u", "nlu_data/nlu", "--training-fraction",
-         str(fraction), "--random-seed", "42", "--out", str(work)],
+         str(fraction), "--random-seed", "7", "--out", str(work)],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
     )
     subprocess.run(
@@ -80,7 +80,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         rows = asyncio.run(predictions(model, held_out))
     lines = [
         f"{len(rows)} held-out examples ({100 * (1 - args.fraction):.0f} % of nlu_data, "
-        "stratified by intent, seed 42); `python -m scripts.tune_fallback`.",
+        "stratified by intent, seed 7); `python -m scripts.tune_fallback`.",
         "",
         *table(rows),
     ]

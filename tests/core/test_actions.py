@@ -6,8 +6,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.articles import format_date, search_query
 from actions.fallback import ActionTopicFallback, consecutive_misses
-from actions.knowledge_answer import ActionAnswerTopic, format_date, search_query
+from actions.knowledge_answer import ActionAnswerTopic
 from actions.language import ActionSetLanguage
 from actions.satisfaction import ActionRecordSatisfaction
 
@@ -41,7 +42,7 @@ def test_fallback_offers_the_three_likeliest_topics():
         {"name": "ask_visa", "confidence": 0.1},
         {"name": "ask_housing", "confidence": 0.05},
     ]
-    t = tracker("hmm money stuff", "nlu_fallback", ranking=ranking,
+    t = tracker("hmm, that thing from before", "nlu_fallback", ranking=ranking,
                 events=[user_event("nlu_fallback")])
     [message], _ = run(ActionTopicFallback(), t)
     assert [b["payload"] for b in message["buttons"]] == ["/ask_tax", "/ask_banking", "/ask_visa"]
@@ -52,6 +53,34 @@ def test_consecutive_misses_stop_at_an_understood_message():
     events = [user_event("nlu_fallback"), user_event("ask_visa"),
               {"event": "bot"}, user_event("nlu_fallback"), user_event("nlu_fallback")]
     assert consecutive_misses(tracker("x", "nlu_fallback", events=events)) == 2
+
+
+def test_unsure_nlu_answers_when_retrieval_confirms_a_likely_topic():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5},
+               {"name": "ask_banking", "confidence": 0.4},
+               {"name": "ask_transport", "confidence": 0.4}]
+    t = tracker("which card do I need to ride the BTS skytrain", "nlu_fallback", ranking=ranking)
+    [message], _ = run(ActionTopicFallback(), t)
+    meta = message["custom"]
+    assert meta["article_ids"] == ["transport-bts-mrt-airport-rail"]
+    assert (meta["intent"], meta["topic"], meta["resolved_by"]) == (
+        "nlu_fallback", "transport", "retrieval")
+
+
+def test_retrieval_outside_the_likely_topics_does_not_answer():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5},
+               {"name": "ask_schools", "confidence": 0.3},
+               {"name": "ask_tax", "confidence": 0.3}]
+    t = tracker("which card do I need to ride the BTS skytrain", "nlu_fallback", ranking=ranking)
+    [message], _ = run(ActionTopicFallback(), t)
+    assert "article_ids" not in message["custom"] or not message["custom"]["article_ids"]
+    assert [b["payload"] for b in message["buttons"]] == ["/ask_schools", "/ask_tax"]
+
+
+def test_a_fallback_answered_from_retrieval_is_not_a_miss():
+    answered = {"event": "bot", "data": {"custom": {"article_ids": ["visa-x"]}}}
+    events = [user_event("nlu_fallback"), answered, user_event("nlu_fallback")]
+    assert consecutive_misses(tracker("x", "nlu_fallback", events=events)) == 1
 
 
 def test_thai_fallback_with_human_button():

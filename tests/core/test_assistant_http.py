@@ -105,3 +105,11 @@ def test_parse_gives_language_and_canonical_domain_entities(assistant):
     result = assistant.parse("ขอ LTR visa ได้ไหม อยู่เขตบางรักครับ")
     entities = {(e["entity"], e["value"]) for e in result["entities"]}
     assert {("language", "th"), ("visa_type", "LTR"), ("district", "Bang Rak")} <= entities
+
+
+@pytest.mark.parametrize("nonsense", ["zxqv plmk wert", "ภภภ ถถถ ฟฟฟ", "qpwoei ruty", "ฏฐฑ ฒณ"])
+def test_nonsense_never_gets_an_article(assistant, sender, nonsense):
+    replies = assistant.send(sender, nonsense)
+    assert replies and not any(r.metadata.get("article_ids") for r in replies)
+    intent = assistant.tracker(sender)["latest_message"]["intent"]["name"]
+    assert intent in {"out_of_scope", "nlu_fallback"}
