@@ -20,7 +20,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge tests scripts
 
-.PHONY: help setup train run test lint typecheck validate unit-tests rasa-tests eval bench lock clean
+.PHONY: help setup train run test lint typecheck validate unit-tests rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -61,11 +61,14 @@ rasa-tests: train ## rasa test: English and Thai test stories end to end (NLU + 
 
 test: lint typecheck validate unit-tests rasa-tests ## Everything CI runs
 
-eval: setup ## Accuracy on ../shared/eval/dev_questions.jsonl (starts the assistant if needed)
-	$(RASA_VENV)/bin/python -m scripts.evaluate
+eval: setup train ## Accuracy on ../shared/eval/dev_questions.jsonl (starts the assistant if needed)
+	$(RASA_VENV)/bin/python -m scripts.evaluate --record
 
 bench: setup train ## Parse latency, training time and model size -> docs/benchmarks.md
 	$(RASA_VENV)/bin/python -m scripts.benchmark
+
+tune: setup ## Fallback threshold table on held-out training data -> docs/benchmarks.md
+	$(RASA_VENV)/bin/python -m scripts.tune_fallback
 
 lock: ## Re-pin both environments from requirements/*.in
 	(echo "# Exact pins for .venv-rasa (Python 3.10). Regenerate: make lock"; $(RASA_VENV)/bin/pip freeze --exclude-editable) > requirements/rasa.lock

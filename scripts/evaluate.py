@@ -14,6 +14,7 @@ started for the run. The questions measure generalization: never train on them.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, ContextManager, Dict, List, Optional, Tuple
 
 from assistant.rasa_client import RasaClient
+from scripts.benchmark import write_section
 from scripts.servers import ROOT, assistant_servers
 
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
@@ -67,15 +69,21 @@ def percent(counter: Counter) -> str:
     return f"{100 * correct / total:5.1f} % ({correct}/{total})"
 
 
-def report(result: Dict[str, Any]) -> None:
-    """Print the figures."""
-    print("Accuracy by language")
+def summary_lines(result: Dict[str, Any]) -> List[str]:
+    """Accuracy by language and by label as text lines."""
+    lines = ["Accuracy by language"]
     for language in ("en", "th", "mixed", "all"):
         if language in result["by_language"]:
-            print(f"  {language:<8} {percent(result['by_language'][language])}")
-    print("Accuracy by label")
+            lines.append(f"  {language:<8} {percent(result['by_language'][language])}")
+    lines.append("Accuracy by label")
     for label, counter in sorted(result["by_label"].items()):
-        print(f"  {label:<16} {percent(counter)}")
+        lines.append(f"  {label:<16} {percent(counter)}")
+    return lines
+
+
+def report(result: Dict[str, Any]) -> None:
+    """Print the figures."""
+    print("\n".join(summary_lines(result)))
     print("Topic confusion (expected -> answered)")
     for (expected, got), count in result["confusion"].most_common():
         print(f"  {expected:<16} -> {got}: {count}")
@@ -91,6 +99,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON too")
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to docs/benchmarks.md")
     args = parser.parse_args(argv)
     if not args.questions.exists():
         print(f"no question file at {args.questions}", file=sys.stderr)
@@ -104,6 +114,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     with servers as client:
         result = evaluate(client, rows)
     report(result)
+    if args.record:
+        misses = ", ".join(f"{m['id']} ({m['expected']} -> {m['got']})" for m in result["misses"])
+        write_section("eval", [
+            f"Measured {dt.date.today().isoformat()} with `make eval` "
+            f"(`python -m scripts.evaluate --record`), {len(rows)} questions.",
+            "", "```", *summary_lines(result), "```", "", f"Misses: {misses or 'none'}.",
+        ])
     if args.json:
         summary = {k: dict(v) for k, v in result["by_language"].items()}
         print(json.dumps(summary))
