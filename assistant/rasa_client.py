@@ -67,10 +67,12 @@ class RasaClient:
         result: Dict[str, Any] = response.json()
         return result
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
-        """The conversation's tracker: slots, latest message and events."""
+    def tracker(self, sender: str, include_events: str = "ALL") -> Dict[str, Any]:
+        """The conversation's tracker: slots, latest message and (``ALL``, ``NONE``) events."""
         response = self._session.get(
-            f"{self.base_url}/conversations/{sender}/tracker", timeout=self.timeout
+            f"{self.base_url}/conversations/{sender}/tracker",
+            params={"include_events": include_events},
+            timeout=self.timeout,
         )
         response.raise_for_status()
         result: Dict[str, Any] = response.json()

@@ -112,8 +112,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         seconds = train(Path(out))
         model = next(Path(out).glob("*.tar.gz"))
         size_mb = model.stat().st_size / 1e6
-        with assistant_servers(model=str(model)) as client:
-            figures = measure(client, args.requests)
+        with assistant_servers(model=str(model)) as servers:
+            figures = measure(servers.rasa, args.requests)
     lines = [
         f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} CPUs, "
         f"{platform.python_implementation()} {platform.python_version()}, "

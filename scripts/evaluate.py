@@ -20,9 +20,8 @@ import os
 import sys
 import uuid
 from collections import Counter, defaultdict
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, ContextManager, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from assistant.rasa_client import RasaClient
 from scripts.benchmark import write_section
@@ -108,11 +107,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     lines = args.questions.read_text("utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     running = RasaClient(args.url)
-    servers: ContextManager[RasaClient] = (
-        nullcontext(running) if running.model_loaded() else assistant_servers()
-    )
-    with servers as client:
-        result = evaluate(client, rows)
+    if running.model_loaded():
+        result = evaluate(running, rows)
+    else:
+        with assistant_servers() as servers:
+            result = evaluate(servers.rasa, rows)
     report(result)
     if args.record:
         misses = ", ".join(f"{m['id']} ({m['expected']} -> {m['got']})" for m in result["misses"])

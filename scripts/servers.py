@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, List
 
@@ -16,8 +16,16 @@ import requests
 from assistant.rasa_client import RasaClient
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA = str(Path(sys.executable).parent / "rasa")
+RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")
 STARTUP_SECONDS = 240
+
+
+@dataclass(frozen=True)
+class RunningAssistant:
+    """Clients for a started Rasa server and the URL of its action server."""
+
+    rasa: RasaClient
+    actions_url: str
 
 
 def free_port() -> int:
@@ -49,7 +57,7 @@ def _actions_healthy(port: int) -> bool:
 @contextmanager
 def assistant_servers(
     model: str = "models", log_dir: Path = ROOT / "var" / "log"
-) -> Iterator[RasaClient]:
+) -> Iterator[RunningAssistant]:
     """Rasa (with the latest model in ``model``) and the action server on free ports."""
     rasa_port, actions_port = free_port(), free_port()
     env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT)}
@@ -73,7 +81,7 @@ def assistant_servers(
         client = RasaClient(f"http://127.0.0.1:{rasa_port}")
         _wait(lambda: _actions_healthy(actions_port), "action server", processes)
         _wait(lambda: client.model_loaded() is not None, "Rasa server", processes)
-        yield client
+        yield RunningAssistant(client, f"http://127.0.0.1:{actions_port}")
     finally:
         for process in processes:
             process.terminate()

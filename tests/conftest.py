@@ -9,12 +9,18 @@ from scripts.servers import ROOT, assistant_servers
 
 
 @pytest.fixture(scope="session")
-def assistant():
-    """A RasaClient talking to freshly started servers with the latest trained model."""
+def servers():
+    """Freshly started Rasa and action servers with the latest trained model."""
     if not list(Path(ROOT, "models").glob("*.tar.gz")):
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
-    with assistant_servers() as client:
-        yield client
+    with assistant_servers() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def assistant(servers):
+    """A RasaClient talking to the started Rasa server."""
+    return servers.rasa
 
 
 @pytest.fixture

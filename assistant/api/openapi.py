@@ -1,0 +1,111 @@
+"""OpenAPI 3.0 description of the public chat API, served at /api/openapi.json."""
+
+from typing import Any, Dict
+
+
+def _ref(name: str) -> Dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: Dict[str, Any], description: str) -> Dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    status: _json(_ref("Error"), description)
+    for status, description in {
+        "400": "Malformed request", "404": "Unknown conversation",
+        "409": "Conversation closed", "413": "Text too long", "422": "Invalid value",
+    }.items()
+}
+CONVERSATION_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+REPLIES = _json(_ref("Replies"), "Replies, state and language of the conversation")
+
+SPEC: Dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "Bangkok Expat Assistant chat API",
+        "version": "1.0.0",
+        "description": "Public API of the chat widget of Bangkok's information service center "
+                       "for foreigners. Messages are stored before they are forwarded.",
+    },
+    "paths": {
+        "/api/conversations": {
+            "post": {
+                "summary": "Start a conversation",
+                "responses": {"201": _json(_ref("Conversation"), "Created")},
+            }
+        },
+        "/api/conversations/{id}/messages": {
+            "parameters": [CONVERSATION_ID],
+            "post": {
+                "summary": "Send a message (text, or a button payload)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("UserMessage")}}},
+                "responses": {"200": REPLIES, **ERRORS},
+            },
+            "get": {
+                "summary": "Bot and staff messages after a message id",
+                "parameters": [{"name": "after", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0}}],
+                "responses": {"200": REPLIES, **ERRORS},
+            },
+        },
+        "/api/conversations/{id}/close": {
+            "parameters": [CONVERSATION_ID],
+            "post": {"summary": "End the chat; replies with the satisfaction question",
+                     "responses": {"200": REPLIES, **ERRORS}},
+        },
+        "/api/conversations/{id}/satisfaction": {
+            "parameters": [CONVERSATION_ID],
+            "post": {
+                "summary": "Answer the satisfaction question (5 = Very Satisfied)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["level"],
+                    "properties": {"level": {"type": "integer", "minimum": 1, "maximum": 5}},
+                }}}},
+                "responses": {"200": REPLIES, **ERRORS},
+            },
+        },
+        "/api/health": {
+            "get": {"summary": "Database, Rasa and action server status",
+                     "responses": {"200": _json(_ref("Health"), "All parts answer"),
+                                   "503": _json(_ref("Health"), "A part is failing")}},
+        },
+    },
+    "components": {"schemas": {
+        "Conversation": {"type": "object", "required": ["id", "state"], "properties": {
+            "id": {"type": "string"}, "state": _ref("State")}},
+        "State": {"type": "string",
+                  "enum": ["bot", "waiting_for_staff", "with_staff", "closed"]},
+        "UserMessage": {"type": "object", "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"}},
+            "description": "Exactly one of text and payload."},
+        "Button": {"type": "object", "required": ["title", "payload"], "properties": {
+            "title": {"type": "string"}, "payload": {"type": "string"}}},
+        "Source": {"type": "object", "required": ["title", "url"], "properties": {
+            "title": {"type": "string"}, "url": {"type": "string"}}},
+        "Reply": {"type": "object",
+                  "required": ["id", "sender", "text", "buttons", "intent", "topic", "sources"],
+                  "properties": {
+                      "id": {"type": "integer"},
+                      "sender": {"type": "string", "enum": ["bot", "staff"]},
+                      "text": {"type": "string"},
+                      "buttons": {"type": "array", "items": _ref("Button")},
+                      "intent": {"type": "string", "nullable": True},
+                      "topic": {"type": "string", "nullable": True},
+                      "sources": {"type": "array", "items": _ref("Source")}}},
+        "Replies": {"type": "object", "required": ["replies", "state", "language"],
+                    "properties": {"replies": {"type": "array", "items": _ref("Reply")},
+                                   "state": _ref("State"),
+                                   "language": {"type": "string", "enum": ["en", "th"]}}},
+        "Health": {"type": "object", "required": ["status", "failing"], "properties": {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "failing": {"type": "array", "items": {
+                "type": "string", "enum": ["database", "rasa", "action_server"]}}}},
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+    }},
+}

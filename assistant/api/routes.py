@@ -1,0 +1,137 @@
+"""Routes of the public chat API; the OpenAPI document describes them."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Tuple
+
+import requests
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from assistant import conversations
+from assistant.api.openapi import SPEC
+from assistant.conversations import ConversationError
+from assistant.extensions import db
+from assistant.models import Conversation, Message
+from assistant.rasa_client import RasaClient
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+Response = Tuple[Any, int]
+
+
+def rasa() -> RasaClient:
+    """The Rasa client of this app."""
+    client: RasaClient = current_app.extensions["rasa"]
+    return client
+
+
+def reply_json(message: Message) -> Dict[str, Any]:
+    """A stored bot or staff message as the API shows it."""
+    return {
+        "id": message.id,
+        "sender": message.sender.value,
+        "text": message.text,
+        "buttons": message.buttons or [],
+        "intent": message.intent,
+        "topic": message.topic,
+        "sources": message.sources or [],
+    }
+
+
+def conversation_reply(conversation: Conversation, replies: list[Message]) -> Dict[str, Any]:
+    """Replies plus the conversation's state and language."""
+    return {"replies": [reply_json(m) for m in replies], "state": conversation.state.value,
+            "language": conversation.language}
+
+
+def json_body() -> Dict[str, Any]:
+    """The request's JSON object, or a 400 error."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ConversationError(400, "invalid_json", "The body must be a JSON object.")
+    return body
+
+
+@blueprint.errorhandler(ConversationError)
+def conversation_error(error: ConversationError) -> Response:
+    """Refused requests as JSON."""
+    return jsonify(error={"code": error.code, "message": error.message}), error.status
+
+
+@blueprint.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    """Other HTTP errors (404, 405, 413 ...) as JSON too."""
+    code = (error.name or "error").lower().replace(" ", "_")
+    return jsonify(error={"code": code, "message": error.description}), error.code or 500
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(SPEC), 200
+
+
+@blueprint.post("/conversations")
+def create_conversation() -> Response:
+    """Start a conversation with the bot."""
+    conversation = conversations.start()
+    return jsonify(id=conversation.id, state=conversation.state.value), 201
+
+
+@blueprint.post("/conversations/<conversation_id>/messages")
+def post_message(conversation_id: str) -> Response:
+    """Store the user's message, forward it, return the replies."""
+    body = json_body()
+    conversation = conversations.find(conversation_id)
+    text_, payload = conversations.validate_input(
+        body.get("text"), body.get("payload"), current_app.config["MAX_TEXT_LENGTH"])
+    replies = conversations.post_user_message(conversation, text_, payload, rasa())
+    return jsonify(conversation_reply(conversation, replies)), 200
+
+
+@blueprint.get("/conversations/<conversation_id>/messages")
+def list_messages(conversation_id: str) -> Response:
+    """Bot and staff messages after the id given in ``after`` (default: all)."""
+    conversation = conversations.find(conversation_id)
+    after = request.args.get("after", "0")
+    if not after.isdigit():
+        raise ConversationError(400, "invalid_after", "after must be a message id.")
+    later = [m for m in conversations.messages_after(conversation, int(after))
+             if m.sender.value != "user"]
+    return jsonify(conversation_reply(conversation, later)), 200
+
+
+@blueprint.post("/conversations/<conversation_id>/close")
+def close_conversation(conversation_id: str) -> Response:
+    """Close; the reply is the satisfaction question (once per conversation)."""
+    conversation = conversations.find(conversation_id)
+    replies = conversations.close(conversation)
+    return jsonify(conversation_reply(conversation, replies)), 200
+
+
+@blueprint.post("/conversations/<conversation_id>/satisfaction")
+def rate_conversation(conversation_id: str) -> Response:
+    """Store the answer to the satisfaction question (5 = Very Satisfied)."""
+    level = json_body().get("level")
+    conversation = conversations.find(conversation_id)
+    thanks = conversations.rate(conversation, level)
+    return jsonify(conversation_reply(conversation, [thanks])), 200
+
+
+@blueprint.get("/health")
+def health() -> Response:
+    """200 when the database, Rasa (with a model) and the action server all answer."""
+    failing = []
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        failing.append("database")
+    if rasa().model_loaded() is None:
+        failing.append("rasa")
+    try:
+        requests.get(f"{current_app.config['ACTIONS_URL']}/health", timeout=3).raise_for_status()
+    except requests.RequestException:
+        failing.append("action_server")
+    status = 503 if failing else 200
+    return jsonify(status="unavailable" if failing else "ok", failing=failing), status

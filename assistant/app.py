@@ -1,0 +1,36 @@
+"""Flask app factory of the web service: ``flask --app assistant.app run``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import Flask
+
+from assistant.extensions import db, migrate
+from assistant.rasa_client import RasaClient
+from assistant.settings import ROOT, Settings
+
+MIGRATIONS = str(ROOT / "assistant" / "migrations")
+
+
+def create_app(settings: Optional[Settings] = None) -> Flask:
+    """A configured app: database, migrations, Rasa client and the blueprints."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SECRET_KEY=settings.secret_key,
+        ACTIONS_URL=settings.actions_url,
+        MAX_TEXT_LENGTH=settings.max_text_length,
+        MAX_CONTENT_LENGTH=64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    app.extensions["rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+
+    from assistant.api import blueprint as api
+
+    app.register_blueprint(api)
+    return app

@@ -1,0 +1,194 @@
+"""Conversation store operations: start, post a message, close, rate.
+
+Every user message is committed before it is forwarded anywhere. Bot replies come from Rasa
+(the conversation id is Rasa's sender id) and are stored with their metadata; if Rasa or the
+action server cannot answer, the user gets a polite message in their language and the
+conversation waits for staff, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional
+
+import requests
+
+from assistant.extensions import db
+from assistant.models import Conversation, Message, Rating, Sender, State, utcnow
+from assistant.nlu.language import detect_language
+from assistant.rasa_client import RasaClient, Reply
+from assistant.satisfaction import question
+
+RATING_PAYLOAD = re.compile(r'^/rate_satisfaction\{"satisfaction_level":\s*"?([1-5])"?\}$')
+PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
+UNAVAILABLE = {
+    "en": (
+        "Sorry, the assistant is not available right now. Your message is saved and a staff "
+        "member of the center will answer here as soon as possible."
+    ),
+    "th": (
+        "ขออภัยค่ะ ขณะนี้ระบบผู้ช่วยไม่พร้อมให้บริการ ข้อความของคุณถูกบันทึกไว้แล้ว "
+        "เจ้าหน้าที่ของศูนย์จะตอบกลับในแชตนี้โดยเร็วที่สุดค่ะ"
+    ),
+}
+RATING_THANKS = {
+    "en": "Thank you for your feedback! It helps us improve the service.",
+    "th": "ขอบคุณสำหรับความคิดเห็นค่ะ ข้อมูลนี้ช่วยให้เราพัฒนาบริการได้ดียิ่งขึ้น",
+}
+
+
+class ConversationError(Exception):
+    """A request the store refuses, with the HTTP status and a machine-readable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        """Remember status, code and message."""
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def start(channel: str = "web") -> Conversation:
+    """A new conversation with the bot."""
+    conversation = Conversation(channel=channel, state=State.BOT)
+    db.session.add(conversation)
+    db.session.commit()
+    return conversation
+
+
+def find(conversation_id: str) -> Conversation:
+    """The conversation, or a 404 error."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise ConversationError(404, "unknown_conversation", "No conversation with this id.")
+    return conversation
+
+
+def validate_input(text: Any, payload: Any, max_length: int) -> tuple[str, Optional[str]]:
+    """(text to forward, payload or None) from a request, or a 4xx error."""
+    if (text is None) == (payload is None):
+        raise ConversationError(400, "text_or_payload", 'Send either "text" or "payload".')
+    if payload is not None:
+        if not isinstance(payload, str) or not PAYLOAD.match(payload):
+            raise ConversationError(422, "invalid_payload",
+                                    'A payload looks like "/intent" or "/intent{...}".')
+        body = payload.partition("{")[2]
+        if body:
+            try:
+                json.loads("{" + body)
+            except ValueError as error:
+                raise ConversationError(422, "invalid_payload",
+                                        "The payload's entities are not valid JSON.") from error
+        return payload, payload
+    if not isinstance(text, str) or not text.strip():
+        raise ConversationError(400, "empty_text", "The message text is empty.")
+    if len(text) > max_length:
+        raise ConversationError(413, "text_too_long",
+                                f"The message is longer than {max_length} characters.")
+    return text.strip(), None
+
+
+def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
+                      rasa: RasaClient) -> List[Message]:
+    """Store the user's message, forward it if the bot is answering; return the replies."""
+    rating = RATING_PAYLOAD.match(payload or "")
+    if conversation.state == State.CLOSED and not rating:
+        raise ConversationError(409, "conversation_closed", "This conversation is closed.")
+    guess = detect_language(text) if payload is None else None
+    if guess:
+        conversation.language = guess.language
+    db.session.add(Message(conversation=conversation, sender=Sender.USER, text=text,
+                           payload=payload, language=guess.language if guess else None))
+    db.session.commit()  # stored before it goes anywhere
+    if rating:
+        return [rate(conversation, int(rating.group(1)))]
+    if conversation.state != State.BOT:
+        return []  # staff answer from the console
+    try:
+        replies = rasa.send(conversation.id, text)
+        tracker = rasa.tracker(conversation.id, include_events="NONE")
+    except requests.RequestException:
+        return [_unavailable(conversation)]
+    return _store_bot_replies(conversation, replies, tracker)
+
+
+def _store_bot_replies(conversation: Conversation, replies: List[Reply],
+                       tracker: Dict[str, Any]) -> List[Message]:
+    latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
+    slots = tracker.get("slots") or {}
+    conversation.language = str(slots.get("language") or conversation.language)
+    stored = []
+    for reply in replies:
+        meta = reply.metadata
+        stored.append(Message(
+            conversation=conversation, sender=Sender.BOT, text=reply.text,
+            buttons=reply.buttons, intent=meta.get("intent") or latest_intent.get("name"),
+            confidence=meta.get("confidence", latest_intent.get("confidence")),
+            topic=meta.get("topic"), article_ids=meta.get("article_ids") or [],
+            sources=meta.get("sources") or [],
+            language=meta.get("language") or conversation.language, details=meta,
+        ))
+        if meta.get("handoff"):
+            conversation.state = State.WAITING_FOR_STAFF
+        if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):
+            _mark_closed(conversation)
+    db.session.add_all(stored)
+    db.session.commit()
+    return stored
+
+
+def _unavailable(conversation: Conversation) -> Message:
+    """Rasa or the action server did not answer: apologise and queue for staff."""
+    conversation.state = State.WAITING_FOR_STAFF
+    message = Message(conversation=conversation, sender=Sender.BOT,
+                      text=UNAVAILABLE[conversation.language], language=conversation.language,
+                      details={"assistant_unavailable": True})
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def _mark_closed(conversation: Conversation) -> None:
+    now = utcnow()
+    conversation.state = State.CLOSED
+    conversation.closed_at = conversation.closed_at or now
+    conversation.satisfaction_asked_at = conversation.satisfaction_asked_at or now
+
+
+def close(conversation: Conversation) -> List[Message]:
+    """Close the conversation; the satisfaction question is asked once, at the first close."""
+    if conversation.satisfaction_asked_at is not None:
+        _mark_closed(conversation)
+        db.session.commit()
+        return []
+    asked = question(conversation.language)
+    message = Message(conversation=conversation, sender=Sender.BOT, text=asked["text"],
+                      buttons=asked["buttons"], language=conversation.language,
+                      details={"satisfaction_question": True})
+    _mark_closed(conversation)
+    db.session.add(message)
+    db.session.commit()
+    return [message]
+
+
+def rate(conversation: Conversation, level: object) -> Message:
+    """Store (or replace) the conversation's rating and thank the user."""
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
+        raise ConversationError(422, "invalid_level", "level must be an integer from 1 to 5.")
+    rating = conversation.rating or Rating(conversation=conversation)
+    rating.level = level
+    rating.language = conversation.language
+    rating.handled_by = "staff" if conversation.staff_involved else "bot"
+    if conversation.state != State.CLOSED:
+        _mark_closed(conversation)
+    thanks = Message(conversation=conversation, sender=Sender.BOT,
+                     text=RATING_THANKS[conversation.language], language=conversation.language,
+                     details={"satisfaction_level": level})
+    db.session.add_all([rating, thanks])
+    db.session.commit()
+    return thanks
+
+
+def messages_after(conversation: Conversation, after_id: int) -> List[Message]:
+    """Messages newer than ``after_id`` (for polling and the push channel)."""
+    return [m for m in conversation.messages if m.id > after_id]
+

@@ -1,0 +1,105 @@
+"""Conversation store: conversations, their messages and satisfaction ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any, Optional
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assistant.extensions import Base
+
+
+def _values(enum_class: type[enum.Enum]) -> list[str]:
+    return [str(member.value) for member in enum_class]
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware UTC (stored as such)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class State(str, enum.Enum):
+    """Who is answering: the bot, nobody yet (waiting), a staff member, or nobody (closed)."""
+
+    BOT = "bot"
+    WAITING_FOR_STAFF = "waiting_for_staff"
+    WITH_STAFF = "with_staff"
+    CLOSED = "closed"
+
+
+class Sender(str, enum.Enum):
+    """Who wrote a message."""
+
+    USER = "user"
+    BOT = "bot"
+    STAFF = "staff"
+
+
+class Conversation(Base):
+    """One chat between a user and the center (bot and staff)."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True,
+                                    default=lambda: uuid.uuid4().hex)
+    state: Mapped[State] = mapped_column(
+        Enum(State, native_enum=False, length=20, values_callable=_values), default=State.BOT)
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    staff_involved: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    onupdate=utcnow)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    satisfaction_asked_at: Mapped[Optional[dt.datetime]] = mapped_column(
+        DateTime(timezone=True))
+
+    messages: Mapped[list[Message]] = relationship(back_populates="conversation",
+                                                   order_by="Message.id")
+    rating: Mapped[Optional[Rating]] = relationship(back_populates="conversation")
+
+
+class Message(Base):
+    """A user, bot or staff message with what is known about it."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    sender: Mapped[Sender] = mapped_column(
+        Enum(Sender, native_enum=False, length=10, values_callable=_values))
+    text: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[Optional[str]] = mapped_column(Text)
+    buttons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    intent: Mapped[Optional[str]] = mapped_column(String(64))
+    confidence: Mapped[Optional[float]]
+    topic: Mapped[Optional[str]] = mapped_column(String(32))
+    article_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sources: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    language: Mapped[Optional[str]] = mapped_column(String(2))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class Rating(Base):
+    """The answer to the satisfaction question; one per conversation (a re-rating updates it)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level_1_to_5"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), unique=True)
+    level: Mapped[int]
+    language: Mapped[str] = mapped_column(String(2))
+    handled_by: Mapped[str] = mapped_column(String(10))  # "bot" or "staff"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    onupdate=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="rating")

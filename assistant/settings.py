@@ -1,0 +1,53 @@
+"""Service settings, read once from the environment (names other tools rely on)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(raw: str | None) -> str:
+    """``DATABASE_URL`` or SQLite under var/; plain ``postgresql://`` uses psycopg 3."""
+    if not raw:
+        (ROOT / "var").mkdir(exist_ok=True)
+        return f"sqlite:///{ROOT / 'var' / 'assistant.db'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    if raw.startswith("postgresql://"):
+        return "postgresql+psycopg://" + raw[len("postgresql://"):]
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the web service needs to know about its surroundings."""
+
+    database_url: str
+    rasa_url: str
+    actions_url: str
+    secret_key: str
+    max_text_length: int = 2000
+    rasa_timeout_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings from ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``."""
+        return cls(
+            database_url=database_url(os.environ.get("DATABASE_URL")),
+            rasa_url=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
+            actions_url=f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}",
+            secret_key=os.environ.get("SECRET_KEY") or _local_secret_key(),
+        )
+
+
+def _local_secret_key() -> str:
+    """A random key kept in var/ so sessions survive restarts of a local install."""
+    path = ROOT / "var" / "secret_key"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists():
+        path.write_text(os.urandom(32).hex(), "utf-8")
+        path.chmod(0o600)
+    return path.read_text("utf-8").strip()

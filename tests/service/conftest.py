@@ -1,0 +1,66 @@
+"""Web service fixtures: the app on SQLite and, when a server answers, on PostgreSQL."""
+
+import uuid
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+
+from assistant.app import create_app
+from assistant.extensions import db
+from assistant.settings import Settings
+
+POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
+
+
+def make_app(database_url, rasa_url, actions_url):
+    app = create_app(Settings(database_url=database_url, rasa_url=rasa_url,
+                              actions_url=actions_url, secret_key="test"))
+    with app.app_context():
+        upgrade()  # the real migrations, not create_all
+    return app
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A fresh empty database of each kind (PostgreSQL only where a server answers)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'assistant.db'}"
+        return
+    name = f"assistant_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, servers):
+    """The web service talking to the real Rasa and action servers."""
+    return make_app(database_url, servers.rasa.base_url, servers.actions_url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def conversation(client):
+    """A new conversation id."""
+    response = client.post("/api/conversations")
+    assert response.status_code == 201
+    return response.get_json()["id"]
+
+
+@pytest.fixture
+def stored(app):
+    """Run a query in the app's database: ``stored(lambda session: ...)``."""
+    def query(function):
+        with app.app_context():
+            return function(db.session)
+    return query
