@@ -20,7 +20,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge tests scripts
 
-.PHONY: help setup train migrate run test lint typecheck validate pytest rasa-tests eval bench tune lock clean
+.PHONY: help setup browser train migrate run test lint typecheck validate pytest rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -61,7 +61,15 @@ validate: $(RASA_VENV)/.installed ## rasa data validate, failing on any warning
 # pytest exits with 5 when it collects no tests: not a failure here.
 pytest = $(1)/bin/python -m pytest $(2); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
-pytest: setup train ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
+# Browser tests use Debian's Chromium (no browser downloads here) and a Thai font.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-thai-tlwg
+
+browser: /usr/bin/chromium ## Install Debian's Chromium and Thai fonts for the browser tests
+
+pytest: setup train browser ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
 	$(call pytest,$(RASA_VENV),tests/core)
 	$(call pytest,$(SERVICE_VENV),tests/service)
 

@@ -30,7 +30,9 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS)
     app.extensions["rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
 
+    from assistant import webchat
     from assistant.api import blueprint as api
 
     app.register_blueprint(api)
+    app.register_blueprint(webchat.blueprint)
     return app

@@ -13,6 +13,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 import requests
+from sqlalchemy import select
 
 from assistant.extensions import db
 from assistant.models import Conversation, Message, Rating, Sender, State, utcnow
@@ -188,7 +189,11 @@ def rate(conversation: Conversation, level: object) -> Message:
     return thanks
 
 
-def messages_after(conversation: Conversation, after_id: int) -> List[Message]:
-    """Messages newer than ``after_id`` (for polling and the push channel)."""
-    return [m for m in conversation.messages if m.id > after_id]
+def replies_after(conversation_id: str, after_id: int) -> List[Message]:
+    """Bot and staff messages newer than ``after_id`` (for polling and the push channel)."""
+    query = (select(Message)
+             .where(Message.conversation_id == conversation_id, Message.id > after_id,
+                    Message.sender != Sender.USER)
+             .order_by(Message.id))
+    return list(db.session.scalars(query))
 

@@ -51,6 +51,18 @@ SPEC: Dict[str, Any] = {
                 "responses": {"200": REPLIES, **ERRORS},
             },
         },
+        "/api/conversations/{id}/events": {
+            "parameters": [CONVERSATION_ID],
+            "get": {
+                "summary": "Server-Sent Events: new bot and staff messages, state changes",
+                "parameters": [{"name": "after", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0}}],
+                "responses": {"200": {"description": "event stream",
+                                      "content": {"text/event-stream": {
+                                          "schema": {"type": "string"}}}},
+                              **ERRORS},
+            },
+        },
         "/api/conversations/{id}/close": {
             "parameters": [CONVERSATION_ID],
             "post": {"summary": "End the chat; replies with the satisfaction question",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+import json
+import time
+from typing import Any, Dict, Iterator, Tuple
 
 import requests
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, stream_with_context
+from flask import Response as FlaskResponse
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -13,11 +16,13 @@ from assistant import conversations
 from assistant.api.openapi import SPEC
 from assistant.conversations import ConversationError
 from assistant.extensions import db
-from assistant.models import Conversation, Message
+from assistant.models import Conversation, Message, State
 from assistant.rasa_client import RasaClient
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 Response = Tuple[Any, int]
+STREAM_SECONDS = 25
+POLL_SECONDS = 0.5
 
 
 def rasa() -> RasaClient:
@@ -51,6 +56,15 @@ def json_body() -> Dict[str, Any]:
     if not isinstance(body, dict):
         raise ConversationError(400, "invalid_json", "The body must be a JSON object.")
     return body
+
+
+@blueprint.after_request
+def allow_any_origin(response: FlaskResponse) -> FlaskResponse:
+    """The widget may be embedded on any site; the API uses no cookies, so ``*`` is safe."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    return response
 
 
 @blueprint.errorhandler(ConversationError)
@@ -97,9 +111,41 @@ def list_messages(conversation_id: str) -> Response:
     after = request.args.get("after", "0")
     if not after.isdigit():
         raise ConversationError(400, "invalid_after", "after must be a message id.")
-    later = [m for m in conversations.messages_after(conversation, int(after))
-             if m.sender.value != "user"]
+    later = conversations.replies_after(conversation.id, int(after))
     return jsonify(conversation_reply(conversation, later)), 200
+
+
+@blueprint.get("/conversations/<conversation_id>/events")
+def events(conversation_id: str) -> FlaskResponse:
+    """Server-Sent Events: each new bot or staff message, and state changes, as they come.
+
+    The stream ends after ``STREAM_SECONDS``; browsers reconnect by themselves and send
+    ``Last-Event-ID``, so no message is skipped.
+    """
+    conversation = conversations.find(conversation_id)
+    after = request.headers.get("Last-Event-ID") or request.args.get("after", "0")
+    if not after.isdigit():
+        raise ConversationError(400, "invalid_after", "after must be a message id.")
+    return FlaskResponse(
+        stream_with_context(_event_stream(conversation.id, int(after), conversation.state)),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _event_stream(conversation_id: str, last_id: int, state: State) -> Iterator[str]:
+    deadline = time.monotonic() + STREAM_SECONDS
+    yield "retry: 1000\n\n"
+    while time.monotonic() < deadline:
+        for message in conversations.replies_after(conversation_id, last_id):
+            last_id = message.id
+            yield f"id: {message.id}\nevent: message\ndata: {json.dumps(reply_json(message))}\n\n"
+        current = db.session.get(Conversation, conversation_id)
+        if current is not None and current.state != state:
+            state = current.state
+            yield f"event: state\ndata: {json.dumps({'state': state.value})}\n\n"
+        db.session.rollback()  # end the read transaction: the next poll sees new rows
+        time.sleep(POLL_SECONDS)
 
 
 @blueprint.post("/conversations/<conversation_id>/close")

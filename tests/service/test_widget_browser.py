@@ -1,0 +1,89 @@
+"""The widget on the demo page, in real headless Chromium, against real Rasa."""
+
+import re
+
+import pytest
+
+from tests.service.browser import chromium, live_server, screenshot
+
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+
+
+@pytest.fixture(scope="module")
+def site(app):
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(site):
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.goto(site + "/")
+        yield page
+        context.close()
+
+
+def widget(page):
+    return page.locator("#bkk-expat-chat")
+
+
+def last_bot_text(page):
+    return widget(page).locator("li.message.bot .text").last
+
+
+def ask(page, text, replies_before):
+    chat = widget(page)
+    chat.locator("textarea").fill(text)
+    chat.locator("textarea").press("Enter")
+    expect_count = replies_before + 1
+    chat.locator("li.message.bot").nth(expect_count - 1).wait_for(timeout=20000)
+
+
+def test_chat_in_english_and_thai_end_and_rate(page):
+    chat = widget(page)
+    chat.get_by_role("button", name="Chat with us").click()
+    ask(page, "How do I extend my tourist visa?", replies_before=1)  # 1: the welcome text
+    assert chat.locator("li.message.bot .source a").first.get_attribute("href").startswith(
+        "https://")
+    ask(page, "เปิดบัญชีธนาคารต้องใช้อะไรบ้างคะ", replies_before=2)
+    assert THAI.search(last_bot_text(page).inner_text())
+    assert chat.get_by_role("button", name="จบการสนทนา").is_visible()  # interface now Thai
+    screenshot(page, "widget-thai-answer")
+
+    chat.get_by_role("button", name="จบการสนทนา").click()
+    chat.get_by_role("button", name="พึงพอใจมาก", exact=True).wait_for()
+    chat.get_by_role("button", name="พึงพอใจมาก", exact=True).click()
+    chat.get_by_text("ขอบคุณสำหรับความคิดเห็น").wait_for()
+    assert chat.get_by_role("button", name="เริ่มแชตใหม่").is_visible()
+    screenshot(page, "widget-rated")
+
+    count = chat.locator("li.message").count()
+    page.reload()
+    chat.locator("li.message").nth(count - 1).wait_for(state="attached")
+    assert widget(page).locator("li.message").count() == count  # kept across reloads
+
+
+def test_talk_to_a_person_and_keyboard_only(page):
+    chat = widget(page)
+    page.keyboard.press("Tab")
+    chat.get_by_role("button", name="Chat with us").focus()
+    page.keyboard.press("Enter")
+    assert chat.locator("textarea").evaluate("e => e === e.getRootNode().activeElement")
+    chat.get_by_role("button", name="Talk to a person").click()
+    chat.get_by_text("asked a staff member").wait_for(timeout=20000)
+    assert not chat.get_by_role("button", name="Talk to a person").is_visible()
+    page.keyboard.press("Escape")
+    assert chat.get_by_role("button", name="Chat with us").is_visible()
+
+
+def test_mobile_layout_fills_the_screen(site):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 700})
+        page.goto(site + "/")
+        chat = widget(page)
+        chat.get_by_role("button", name="Chat with us").click()
+        box = chat.locator("section.panel").bounding_box()
+        assert box["width"] == 375 and box["height"] == 700
+        screenshot(page, "widget-mobile")

@@ -1,0 +1,276 @@
+/*
+ * Bangkok Expat Assistant chat widget. Embed with one tag:
+ *   <script src="https://HOST/webchat/widget.js" defer></script>
+ * Optional attributes: data-api="https://HOST" (default: where the script comes from),
+ * data-lang="en|th" (default: the page's or the browser's language).
+ * Vanilla JS, no framework, no CDN. Styles live in a shadow root so the host page's CSS
+ * neither leaks in nor out.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var API = (script && script.dataset.api) || new URL(script.src).origin;
+  var STORE_KEY = "bkk-expat-chat";
+
+  var STRINGS = {
+    en: {
+      open: "Chat with us", title: "Bangkok Expat Assistant",
+      subtitle: "Information service center for foreigners",
+      placeholder: "Type your question…", send: "Send", close: "Minimise chat",
+      human: "Talk to a person", end: "End chat", newChat: "Start a new chat",
+      typing: "The assistant is typing", log: "Conversation", you: "You",
+      bot: "Assistant", staff: "Staff", source: "Source", language: "ภาษาไทย",
+      languageLabel: "เปลี่ยนเป็นภาษาไทย",
+      welcome: "Hello! Ask me about visas, work permits, housing, schools, investment, tax, banking, healthcare, transport, emergencies or daily life in Bangkok.",
+      error: "Sorry, your message could not be sent. Please try again.",
+      closed: "This chat has ended. Thank you!",
+    },
+    th: {
+      open: "แชตกับเรา", title: "ผู้ช่วยสำหรับชาวต่างชาติ กทม.",
+      subtitle: "ศูนย์บริการข้อมูลสำหรับชาวต่างชาติ",
+      placeholder: "พิมพ์คำถามของคุณ…", send: "ส่ง", close: "ย่อหน้าต่างแชต",
+      human: "คุยกับเจ้าหน้าที่", end: "จบการสนทนา", newChat: "เริ่มแชตใหม่",
+      typing: "ผู้ช่วยกำลังพิมพ์", log: "บทสนทนา", you: "คุณ",
+      bot: "ผู้ช่วย", staff: "เจ้าหน้าที่", source: "แหล่งข้อมูล", language: "English",
+      languageLabel: "Switch to English",
+      welcome: "สวัสดีค่ะ ถามเรื่องวีซ่า ใบอนุญาตทำงาน ที่พัก โรงเรียน การลงทุน ภาษี ธนาคาร สุขภาพ การเดินทาง เหตุฉุกเฉิน หรือชีวิตประจำวันในกรุงเทพฯ ได้เลยค่ะ",
+      error: "ขออภัยค่ะ ส่งข้อความไม่สำเร็จ กรุณาลองอีกครั้ง",
+      closed: "การสนทนานี้สิ้นสุดแล้ว ขอบคุณค่ะ",
+    },
+  };
+
+  function initialLanguage() {
+    var wanted = (script && script.dataset.lang) || document.documentElement.lang ||
+      navigator.language || "en";
+    return wanted.toLowerCase().indexOf("th") === 0 ? "th" : "en";
+  }
+
+  var state = load() || { conversation: null, messages: [], lastId: 0, state: "bot",
+                          language: initialLanguage(), open: false };
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE_KEY)); } catch (e) { return null; }
+  }
+  function save() {
+    try { localStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+  function t(key) { return STRINGS[state.language][key]; }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs[name];
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  // ---- DOM ---------------------------------------------------------------------------
+  var host = el("div", { id: "bkk-expat-chat" });
+  document.body.appendChild(host);
+  var root = host.attachShadow({ mode: "open" });
+  root.appendChild(el("link", { rel: "stylesheet", href: API + "/webchat/widget.css" }));
+
+  var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false" });
+  var panel = el("section", { class: "panel", role: "dialog", hidden: "" });
+  var heading = el("h2", { id: "bkk-chat-title" });
+  var subtitle = el("p", { class: "subtitle" });
+  var languageButton = el("button", { class: "link", type: "button" });
+  var minimise = el("button", { class: "icon", type: "button", text: "×" });
+  var log = el("ol", { class: "log", role: "log", "aria-live": "polite", tabindex: "-1" });
+  var typing = el("p", { class: "typing", hidden: "", role: "status" },
+                  [el("span"), el("span"), el("span")]);
+  var typingLabel = el("span", { class: "sr-only" });
+  typing.appendChild(typingLabel);
+  var humanButton = el("button", { class: "secondary", type: "button" });
+  var endButton = el("button", { class: "secondary", type: "button" });
+  var input = el("textarea", { rows: "1", maxlength: "2000", id: "bkk-chat-input" });
+  var sendButton = el("button", { class: "send", type: "submit" });
+  var form = el("form", { class: "composer" }, [input, sendButton]);
+  var newChatButton = el("button", { class: "secondary", type: "button", hidden: "" });
+
+  panel.setAttribute("aria-labelledby", "bkk-chat-title");
+  panel.appendChild(el("header", {}, [
+    el("div", {}, [heading, subtitle]), languageButton, minimise]));
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(el("div", { class: "controls" }, [humanButton, endButton, newChatButton]));
+  panel.appendChild(form);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  function applyStrings() {
+    host.setAttribute("lang", state.language);
+    launcher.textContent = t("open");
+    heading.textContent = t("title");
+    subtitle.textContent = t("subtitle");
+    languageButton.textContent = t("language");
+    languageButton.setAttribute("aria-label", t("languageLabel"));
+    minimise.setAttribute("aria-label", t("close"));
+    log.setAttribute("aria-label", t("log"));
+    typingLabel.textContent = t("typing");
+    humanButton.textContent = t("human");
+    endButton.textContent = t("end");
+    newChatButton.textContent = t("newChat");
+    input.setAttribute("placeholder", t("placeholder"));
+    input.setAttribute("aria-label", t("placeholder"));
+    sendButton.textContent = t("send");
+  }
+
+  // ---- rendering ---------------------------------------------------------------------
+  function render(message) {
+    var who = message.sender === "user" ? t("you") : message.sender === "staff" ? t("staff") : t("bot");
+    var item = el("li", { class: "message " + message.sender });
+    item.appendChild(el("span", { class: "sr-only", text: who + ": " }));
+    item.appendChild(el("p", { class: "text", text: message.text }));
+    (message.sources || []).forEach(function (source) {
+      var link = el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer",
+                           text: t("source") + ": " + source.title });
+      item.appendChild(el("p", { class: "source" }, [link]));
+    });
+    if (message.buttons && message.buttons.length) {
+      var group = el("div", { class: "quick-replies", role: "group" });
+      message.buttons.forEach(function (button) {
+        var choice = el("button", { type: "button", text: button.title });
+        choice.addEventListener("click", function () {
+          sendMessage({ payload: button.payload }, button.title);
+        });
+        group.appendChild(choice);
+      });
+      item.appendChild(group);
+    }
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderAll() {
+    log.textContent = "";
+    render({ sender: "bot", text: t("welcome") });
+    state.messages.forEach(render);
+    var closed = state.state === "closed";
+    humanButton.hidden = closed || state.state !== "bot";
+    endButton.hidden = closed;
+    newChatButton.hidden = !closed;
+  }
+
+  function remember(message) {
+    if (message.id && state.messages.some(function (m) { return m.id === message.id; })) return;
+    state.messages.push(message);
+    if (message.id && message.sender !== "user") state.lastId = Math.max(state.lastId, message.id);
+    save();
+    render(message);
+  }
+
+  function setState(next, language) {
+    state.state = next || state.state;
+    if (language && language !== state.language) { state.language = language; applyStrings(); }
+    save();
+    renderAll();
+  }
+
+  // ---- API ---------------------------------------------------------------------------
+  function api(path, body) {
+    return fetch(API + "/api" + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) throw data;
+        return data;
+      });
+    });
+  }
+
+  function ensureConversation() {
+    if (state.conversation) return Promise.resolve(state.conversation);
+    return api("/conversations").then(function (data) {
+      state.conversation = data.id; state.state = data.state; state.lastId = 0; save();
+      listen();
+      return data.id;
+    });
+  }
+
+  function showReplies(data) {
+    data.replies.forEach(remember);
+    setState(data.state, data.language);
+  }
+
+  function sendMessage(body, shownText) {
+    remember({ sender: "user", text: shownText });
+    typing.hidden = false;
+    return ensureConversation()
+      .then(function (id) { return api("/conversations/" + id + "/messages", body); })
+      .then(showReplies)
+      .catch(function () { render({ sender: "bot", text: t("error") }); })
+      .then(function () { typing.hidden = true; });
+  }
+
+  var source = null;
+  function listen() {
+    if (!state.conversation || !window.EventSource) return;
+    if (source) source.close();
+    source = new EventSource(API + "/api/conversations/" + state.conversation +
+                             "/events?after=" + state.lastId);
+    source.addEventListener("message", function (event) { remember(JSON.parse(event.data)); });
+    source.addEventListener("state", function (event) {
+      setState(JSON.parse(event.data).state);
+    });
+  }
+
+  // ---- controls ----------------------------------------------------------------------
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    sendMessage({ text: text }, text);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  humanButton.addEventListener("click", function () {
+    input.focus();  // the button hides itself once staff are asked: keep focus in the chat
+    sendMessage({ payload: "/ask_human" }, t("human"));
+  });
+  endButton.addEventListener("click", function () {
+    ensureConversation()
+      .then(function (id) { return api("/conversations/" + id + "/close"); })
+      .then(showReplies)
+      .then(function () { log.focus(); });
+  });
+  newChatButton.addEventListener("click", function () {
+    if (source) source.close();
+    state = { conversation: null, messages: [], lastId: 0, state: "bot",
+              language: state.language, open: true };
+    save();
+    renderAll();
+    input.focus();
+  });
+  languageButton.addEventListener("click", function () {
+    state.language = state.language === "th" ? "en" : "th";
+    save();
+    applyStrings();
+    renderAll();
+  });
+  function toggle(open) {
+    state.open = open;
+    save();
+    panel.hidden = !open;
+    launcher.hidden = open;
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) input.focus(); else launcher.focus();
+  }
+  launcher.addEventListener("click", function () { toggle(true); });
+  minimise.addEventListener("click", function () { toggle(false); });
+  root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") toggle(false);
+  });
+
+  applyStrings();
+  renderAll();
+  toggle(Boolean(state.open));
+  listen();
+})();
