@@ -45,7 +45,9 @@ migrate: $(SERVICE_VENV)/.installed ## Create or upgrade the service database (D
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
 
 run: setup train migrate ## Set up, train if needed, migrate, start Rasa, actions and the web service
-	@echo "Chat API: http://127.0.0.1:$(PORT)/api  (OpenAPI: /api/openapi.json, health: /api/health)"
+	@echo "Demo page with the chat widget: http://127.0.0.1:$(PORT)/"
+	@echo "Staff console:                  http://127.0.0.1:$(PORT)/console/"
+	@echo "Chat API:                       http://127.0.0.1:$(PORT)/api/openapi.json"
 	$(SERVICE_VENV)/bin/honcho start -f Procfile
 
 lint: $(SERVICE_VENV)/.installed ## ruff

@@ -14,11 +14,17 @@ SWITCH_INTENT = "switch_language"
 
 
 def detected_language(tracker: Tracker) -> Optional[str]:
-    """The language of the latest message: the NLU ``language`` entity, else detected here."""
+    """The language of the latest message: the NLU ``language`` entity, else detected here.
+
+    A button payload ("/ask_human") is not written by the user and says nothing of it.
+    """
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "language":
             return str(entity.get("value"))
-    guess = detect_language(tracker.latest_message.get("text") or "")
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return None
+    guess = detect_language(text)
     return guess.language if guess else None
 
 

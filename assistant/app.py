@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from assistant.extensions import db, migrate
 from assistant.rasa_client import RasaClient
@@ -23,16 +24,25 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         ACTIONS_URL=settings.actions_url,
         MAX_TEXT_LENGTH=settings.max_text_length,
         MAX_CONTENT_LENGTH=64 * 1024,
-        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     app.extensions["rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
 
-    from assistant import webchat
+    from assistant import cli, console, webchat
     from assistant.api import blueprint as api
 
+    csrf = CSRFProtect(app)
+    csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
+    console.login_manager.init_app(app)
     app.register_blueprint(api)
+    app.register_blueprint(console.blueprint)
     app.register_blueprint(webchat.blueprint)
+    cli.register(app)
     return app

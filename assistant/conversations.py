@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import select
 
 from assistant.extensions import db
-from assistant.models import Conversation, Message, Rating, Sender, State, utcnow
+from assistant.models import Conversation, Message, Rating, Sender, State, User, utcnow
 from assistant.nlu.language import detect_language
 from assistant.rasa_client import RasaClient, Reply
 from assistant.satisfaction import question
@@ -129,7 +129,7 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
             language=meta.get("language") or conversation.language, details=meta,
         ))
         if meta.get("handoff"):
-            conversation.state = State.WAITING_FOR_STAFF
+            _wait_for_staff(conversation)
         if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):
             _mark_closed(conversation)
     db.session.add_all(stored)
@@ -139,13 +139,18 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
 
 def _unavailable(conversation: Conversation) -> Message:
     """Rasa or the action server did not answer: apologise and queue for staff."""
-    conversation.state = State.WAITING_FOR_STAFF
+    _wait_for_staff(conversation)
     message = Message(conversation=conversation, sender=Sender.BOT,
                       text=UNAVAILABLE[conversation.language], language=conversation.language,
                       details={"assistant_unavailable": True})
     db.session.add(message)
     db.session.commit()
     return message
+
+
+def _wait_for_staff(conversation: Conversation) -> None:
+    conversation.state = State.WAITING_FOR_STAFF
+    conversation.waiting_since = conversation.waiting_since or utcnow()
 
 
 def _mark_closed(conversation: Conversation) -> None:
@@ -197,3 +202,56 @@ def replies_after(conversation_id: str, after_id: int) -> List[Message]:
              .order_by(Message.id))
     return list(db.session.scalars(query))
 
+
+
+STAFF_NOTICES = {
+    "joined": {"en": "{name} from the center has joined the chat.",
+               "th": "คุณ{name} เจ้าหน้าที่ของศูนย์ เข้าร่วมการสนทนาแล้วค่ะ"},
+    "handed_back": {"en": "You are back with the assistant. Ask anything else at any time.",
+                    "th": "กลับมาคุยกับผู้ช่วยอัตโนมัติแล้วค่ะ ถามเรื่องอื่นได้ตลอดนะคะ"},
+}
+
+
+def _staff_message(conversation: Conversation, user: User, text: str,
+                   **details: Any) -> Message:
+    message = Message(conversation=conversation, sender=Sender.STAFF, text=text,
+                      language=conversation.language, staff_user_id=user.id, details=details)
+    db.session.add(message)
+    return message
+
+
+def take_over(conversation: Conversation, user: User) -> Message:
+    """A staff member takes the chat: it is assigned to them and the user is told."""
+    if conversation.state == State.CLOSED:
+        raise ConversationError(409, "conversation_closed", "This conversation is closed.")
+    conversation.state = State.WITH_STAFF
+    conversation.assigned_to = user
+    conversation.staff_involved = True
+    conversation.waiting_since = None
+    notice = STAFF_NOTICES["joined"][conversation.language].format(name=user.name)
+    message = _staff_message(conversation, user, notice, notice="joined")
+    db.session.commit()
+    return message
+
+
+def staff_reply(conversation: Conversation, user: User, text: str, max_length: int) -> Message:
+    """A staff member's answer; the conversation must be with staff."""
+    if conversation.state != State.WITH_STAFF:
+        raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
+    text, _ = validate_input(text, None, max_length)
+    message = _staff_message(conversation, user, text)
+    db.session.commit()
+    return message
+
+
+def hand_back(conversation: Conversation, user: User) -> Message:
+    """Return the chat to the bot."""
+    if conversation.state != State.WITH_STAFF:
+        raise ConversationError(409, "not_with_staff", "Only a chat with staff can be handed back.")
+    conversation.state = State.BOT
+    conversation.assigned_to = None
+    message = _staff_message(conversation, user,
+                             STAFF_NOTICES["handed_back"][conversation.language],
+                             notice="handed_back")
+    db.session.commit()
+    return message

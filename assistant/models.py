@@ -7,8 +7,10 @@ import enum
 import uuid
 from typing import Any, Optional
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from assistant.extensions import Base
 
@@ -31,6 +33,17 @@ class State(str, enum.Enum):
     CLOSED = "closed"
 
 
+class Role(str, enum.Enum):
+    """What a console user may do.
+
+    Staff answer chats, trainers improve the assistant, admins manage users and content.
+    """
+
+    STAFF = "staff"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+
 class Sender(str, enum.Enum):
     """Who wrote a message."""
 
@@ -51,6 +64,8 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     channel: Mapped[str] = mapped_column(String(20), default="web")
     staff_involved: Mapped[bool] = mapped_column(default=False)
+    assigned_to_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    waiting_since: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                     onupdate=utcnow)
@@ -60,6 +75,7 @@ class Conversation(Base):
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation",
                                                    order_by="Message.id")
+    assigned_to: Mapped[Optional[User]] = relationship()
     rating: Mapped[Optional[Rating]] = relationship(back_populates="conversation")
 
 
@@ -82,6 +98,7 @@ class Message(Base):
     sources: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     language: Mapped[Optional[str]] = mapped_column(String(2))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    staff_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
@@ -103,3 +120,31 @@ class Rating(Base):
                                                     onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="rating")
+
+
+class User(UserMixin, Base):
+    """A console user (staff member, trainer or admin) with a hashed password."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=10, values_callable=_values), default=Role.STAFF)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (never the password)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True if ``password`` matches."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users cannot log in."""
+        return self.active

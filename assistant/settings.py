@@ -29,17 +29,23 @@ class Settings:
     rasa_url: str
     actions_url: str
     secret_key: str
+    secure_cookies: bool = False
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Settings from ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``."""
+        """Settings from the environment.
+
+        ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``, and
+        ``SECURE_COOKIES=1`` when served over HTTPS.
+        """
         return cls(
             database_url=database_url(os.environ.get("DATABASE_URL")),
             rasa_url=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
             actions_url=f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}",
             secret_key=os.environ.get("SECRET_KEY") or _local_secret_key(),
+            secure_cookies=os.environ.get("SECURE_COOKIES", "") == "1",
         )
 
 

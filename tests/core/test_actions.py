@@ -124,6 +124,12 @@ def test_language_follows_the_message_unless_chosen():
     assert events[0]["value"] == "en"
 
 
+def test_button_payload_keeps_the_language():
+    _, events = run(ActionSetLanguage(),
+                    tracker("/ask_human", "ask_human", slots={"language": "th"}))
+    assert events[0]["value"] == "th"
+
+
 def test_switch_without_naming_a_language_toggles():
     _, events = run(ActionSetLanguage(),
                     tracker("change language", "switch_language", slots={"language": "en"}))

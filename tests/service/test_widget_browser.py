@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.service.browser import chromium, live_server, screenshot
+from tests.service.console_helpers import PASSWORD, create_user
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
@@ -87,3 +88,38 @@ def test_mobile_layout_fills_the_screen(site):
         box = chat.locator("section.panel").bounding_box()
         assert box["width"] == 375 and box["height"] == 700
         screenshot(page, "widget-mobile")
+
+
+def test_user_and_staff_in_two_browsers(site, app):
+    """Ask for a person in the widget; staff log in, take over and reply; the user sees the
+    reply; staff close; the user rates."""
+    email = create_user(app, "staff", name="Malee")
+    with chromium() as browser:
+        user = browser.new_context().new_page()
+        user.goto(site + "/")
+        chat = widget(user)
+        chat.get_by_role("button", name="Chat with us").click()
+        ask(user, "สวัสดีค่ะ อยากสอบถามเรื่องวีซ่าให้สามีค่ะ", replies_before=1)
+        chat.get_by_role("button", name="คุยกับเจ้าหน้าที่").click()
+        chat.get_by_text("ส่งเรื่องให้เจ้าหน้าที่").wait_for(timeout=20000)
+
+        staff = browser.new_context().new_page()
+        staff.goto(site + "/console/login")
+        staff.get_by_label("E-mail").fill(email)
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        staff.get_by_role("row").filter(has_text="วีซ่าให้สามี").get_by_role(
+            "link", name="Open").click()
+        staff.get_by_role("button", name="Take over").click()
+        staff.get_by_label("Reply to the user").fill("สวัสดีค่ะ เจ้าหน้าที่มาลีค่ะ ยินดีช่วยค่ะ")
+        staff.get_by_role("button", name="Send reply").click()
+        screenshot(staff, "console-with-staff")
+
+        chat.locator("li.message.staff").get_by_text("เจ้าหน้าที่มาลี").wait_for(timeout=10000)
+        screenshot(user, "widget-staff-reply")
+
+        staff.get_by_role("button", name="Close chat").click()
+        chat.get_by_role("button", name="พึงพอใจมาก", exact=True).wait_for(timeout=10000)
+        chat.get_by_role("button", name="พึงพอใจมาก", exact=True).click()
+        chat.get_by_text("ขอบคุณสำหรับความคิดเห็น").wait_for()
+        screenshot(user, "widget-rated-after-staff")

@@ -1,0 +1,182 @@
+"""Console pages. Staff and admins handle chats; every page needs a login."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Any, Callable, Optional, TypeVar, cast
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from assistant import conversations
+from assistant.console.forms import ActionForm, LoginForm, ReplyForm
+from assistant.conversations import ConversationError
+from assistant.extensions import db
+from assistant.models import Conversation, Message, Role, Sender, State, User, utcnow
+
+blueprint = Blueprint("console", __name__, url_prefix="/console",
+                      template_folder="templates", static_folder="static")
+login_manager = LoginManager()
+login_manager.login_view = "console.login"
+CHAT_ROLES = (Role.STAFF, Role.ADMIN)
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Optional[User]:
+    """The logged-in user, if still active."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def roles_required(*roles: Role) -> Callable[[View], View]:
+    """Only logged-in users with one of ``roles`` may open the page (403 otherwise)."""
+    def decorate(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return cast(View, wrapper)
+    return decorate
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Sign in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.lower()))
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(url_for("console.queue"))
+        flash("Wrong e-mail or password.", "error")
+    return render_template("console/login.html", form=form)
+
+
+@blueprint.post("/logout")
+@login_required
+def logout() -> Response:
+    """Sign out."""
+    if ActionForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("console.login"))
+
+
+@blueprint.get("/")
+@roles_required(*CHAT_ROLES)
+def queue() -> str:
+    """Chats waiting for staff (longest wait first) and chats being handled."""
+    waiting = db.session.scalars(select(Conversation)
+                                 .where(Conversation.state == State.WAITING_FOR_STAFF)
+                                 .order_by(Conversation.waiting_since)).all()
+    handled = db.session.scalars(select(Conversation)
+                                 .where(Conversation.state == State.WITH_STAFF)
+                                 .order_by(Conversation.updated_at.desc())).all()
+    rows = [{"chat": chat, "minutes": _minutes_since(chat.waiting_since),
+             "last": next((m.text for m in reversed(chat.messages)
+                           if m.sender == Sender.USER and m.payload is None), "")}
+            for chat in waiting]
+    return render_template("console/queue.html", waiting=rows, handled=handled)
+
+
+def _minutes_since(moment: Optional[dt.datetime]) -> int:
+    if moment is None:
+        return 0
+    if moment.tzinfo is None:  # SQLite returns naive UTC datetimes
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int((utcnow() - moment).total_seconds() // 60)
+
+
+@blueprint.get("/conversations/<conversation_id>")
+@roles_required(*CHAT_ROLES)
+def conversation(conversation_id: str) -> str:
+    """The full transcript (bot turns, articles shown, staff replies) and the controls."""
+    chat = _find(conversation_id)
+    return render_template("console/conversation.html", chat=chat, reply=ReplyForm(),
+                           action=ActionForm())
+
+
+def _find(conversation_id: str) -> Conversation:
+    chat = db.session.get(Conversation, conversation_id)
+    if chat is None:
+        abort(404)
+    return chat
+
+
+def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Response:
+    chat = _find(conversation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        operation(chat)
+    except ConversationError as error:
+        flash(error.message, "error")
+    return redirect(url_for("console.conversation", conversation_id=conversation_id))
+
+
+@blueprint.post("/conversations/<conversation_id>/take")
+@roles_required(*CHAT_ROLES)
+def take(conversation_id: str) -> Response:
+    """Take the chat over from the bot or the queue."""
+    return _act(conversation_id, lambda chat: conversations.take_over(chat, current_user))
+
+
+@blueprint.post("/conversations/<conversation_id>/reply")
+@roles_required(*CHAT_ROLES)
+def reply(conversation_id: str) -> Response:
+    """Send a reply; the user's widget shows it through the push channel."""
+    chat = _find(conversation_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            conversations.staff_reply(chat, current_user, form.text.data or "",
+                                      current_app.config["MAX_TEXT_LENGTH"])
+        except ConversationError as error:
+            flash(error.message, "error")
+    else:
+        flash("Write a reply of at most 2,000 characters.", "error")
+    return redirect(url_for("console.conversation", conversation_id=conversation_id))
+
+
+@blueprint.post("/conversations/<conversation_id>/hand-back")
+@roles_required(*CHAT_ROLES)
+def hand_back(conversation_id: str) -> Response:
+    """Give the chat back to the bot."""
+    return _act(conversation_id, lambda chat: conversations.hand_back(chat, current_user))
+
+
+@blueprint.post("/conversations/<conversation_id>/close")
+@roles_required(*CHAT_ROLES)
+def close(conversation_id: str) -> Response:
+    """Close the chat; the user gets the satisfaction question."""
+    return _act(conversation_id, conversations.close)
+
+
+@blueprint.get("/conversations/<conversation_id>/messages.json")
+@roles_required(*CHAT_ROLES)
+def messages_json(conversation_id: str) -> Any:
+    """All messages after ``after`` (user ones too), for the live transcript."""
+    chat = _find(conversation_id)
+    after = request.args.get("after", "0")
+    query = (select(Message).where(Message.conversation_id == chat.id,
+                                   Message.id > (int(after) if after.isdigit() else 0))
+             .order_by(Message.id))
+    rows = [{"id": m.id, "sender": m.sender.value, "text": m.text, "intent": m.intent,
+             "topic": m.topic, "article_ids": m.article_ids}
+            for m in db.session.scalars(query)]
+    return jsonify(messages=rows, state=chat.state.value)
