@@ -1,9 +1,13 @@
-"""``flask users ...``: manage console accounts from the command line."""
+"""Command line: ``flask users ...`` (console accounts), ``flask conversations ...``."""
+
+import datetime as dt
+import time
 
 import click
 from flask import Flask
 from sqlalchemy import select
 
+from assistant import conversations as store
 from assistant.extensions import db
 from assistant.models import Role, User
 
@@ -33,3 +37,23 @@ def register(app: Flask) -> None:
         db.session.add(user)
         db.session.commit()
         click.echo(f"created {role} account {email}")
+
+    @app.cli.group()
+    def conversations() -> None:
+        """Conversation housekeeping."""
+
+    @conversations.command("close-inactive")
+    @click.option("--minutes", type=click.IntRange(min=1), envvar="INACTIVITY_MINUTES",
+                  default=30, show_default=True, help="idle time before a chat is closed")
+    @click.option("--every", type=click.IntRange(min=0), default=0,
+                  help="repeat every N seconds (0: once)")
+    def close_inactive(minutes: int, every: int) -> None:
+        """Close idle chats; each user gets the satisfaction question once."""
+        while True:
+            closed = store.close_inactive(dt.timedelta(minutes=minutes))
+            db.session.remove()
+            if closed or not every:
+                click.echo(f"closed {closed} inactive conversation(s)")
+            if not every:
+                return
+            time.sleep(every)

@@ -8,13 +8,15 @@ conversation waits for staff, so nothing is lost.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any, Dict, List, Optional
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from assistant.domain import intents
 from assistant.extensions import db
 from assistant.models import Conversation, Message, Rating, Sender, State, User, utcnow
 from assistant.nlu.language import detect_language
@@ -72,6 +74,8 @@ def validate_input(text: Any, payload: Any, max_length: int) -> tuple[str, Optio
         if not isinstance(payload, str) or not PAYLOAD.match(payload):
             raise ConversationError(422, "invalid_payload",
                                     'A payload looks like "/intent" or "/intent{...}".')
+        if payload[1:].partition("{")[0] not in intents():
+            raise ConversationError(422, "unknown_intent", "The payload names no known intent.")
         body = payload.partition("{")[2]
         if body:
             try:
@@ -255,3 +259,21 @@ def hand_back(conversation: Conversation, user: User) -> Message:
                              notice="handed_back")
     db.session.commit()
     return message
+
+
+def close_inactive(idle: dt.timedelta) -> int:
+    """Close chats with the bot or staff whose last message is older than ``idle``.
+
+    Each gets the satisfaction question (once, as for any close). Chats waiting for staff
+    stay open: the wait is on the center's side. Returns how many were closed.
+    """
+    last_message = (select(Message.conversation_id, func.max(Message.created_at).label("last"))
+                    .group_by(Message.conversation_id).subquery())
+    idle_chats = db.session.scalars(
+        select(Conversation)
+        .join(last_message, last_message.c.conversation_id == Conversation.id)
+        .where(Conversation.state.in_([State.BOT, State.WITH_STAFF]),
+               last_message.c.last < utcnow() - idle)).all()
+    for conversation in idle_chats:
+        close(conversation)
+    return len(idle_chats)

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional
 
-import yaml
-
-from assistant.settings import ROOT
+from assistant.domain import rasa_domain
 
 LEVELS = (5, 4, 3, 2, 1)  # 5 = Very Satisfied ... 1 = Very Dissatisfied
 SATISFIED_OR_BETTER = 4
 TARGET_PERCENT = 80
 
 
-@lru_cache(maxsize=1)
 def _question_variations() -> List[Dict[str, Any]]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
-    variations: List[Dict[str, Any]] = domain["responses"]["utter_ask_satisfaction"]
+    variations: List[Dict[str, Any]] = rasa_domain()["responses"]["utter_ask_satisfaction"]
     return variations
 
 

@@ -1,5 +1,6 @@
 """Public chat API against the real Rasa and action servers, on SQLite and PostgreSQL."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -112,6 +113,7 @@ def test_messages_after_returns_only_later_bot_and_staff_messages(client, conver
         ({}, 400, "text_or_payload"),
         ({"text": "hi", "payload": "/greet"}, 400, "text_or_payload"),
         ({"payload": "greet"}, 422, "invalid_payload"),
+        ({"payload": "/order_pizza"}, 422, "unknown_intent"),
         ({"payload": '/greet{"a": }'}, 422, "invalid_payload"),
         ({"text": 42}, 400, "empty_text"),
     ],
@@ -159,3 +161,33 @@ def test_conversation_row_records_state_and_language(client, conversation, store
     send(client, conversation, text="สวัสดีครับ")
     row = stored(lambda s: s.get(Conversation, conversation))
     assert (row.state.value, row.language) == ("bot", "th")
+
+
+def test_inactive_chats_are_closed_once_with_the_question(app, client, stored):
+    from assistant.models import utcnow
+
+    idle = client.post("/api/conversations").get_json()["id"]
+    send(client, idle, text="สวัสดีค่ะ")
+    waiting = client.post("/api/conversations").get_json()["id"]
+    send(client, waiting, text="I want to talk to a real person")
+    fresh = client.post("/api/conversations").get_json()["id"]
+    send(client, fresh, text="hello")
+
+    def age_messages(session):
+        for message in session.scalars(select(Message).where(
+                Message.conversation_id.in_([idle, waiting]))):
+            message.created_at = utcnow() - dt.timedelta(minutes=45)
+        session.commit()
+    stored(age_messages)
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["conversations", "close-inactive", "--minutes", "30"])
+    assert first.exit_code == 0
+    states = stored(lambda s: {c.id: c.state.value for c in s.scalars(select(Conversation))})
+    assert (states[idle], states[waiting], states[fresh]) == ("closed", "waiting_for_staff", "bot")
+    asked = client.get(f"/api/conversations/{idle}/messages").get_json()["replies"][-1]
+    assert asked["buttons"][0]["title"] == "พึงพอใจมาก"
+    runner.invoke(args=["conversations", "close-inactive", "--minutes", "30"])
+    questions = [r for r in client.get(f"/api/conversations/{idle}/messages").get_json()["replies"]
+                 if len(r["buttons"]) == 5]
+    assert len(questions) == 1
