@@ -3,9 +3,10 @@
     python -m scripts.benchmark [--requests 200] [--skip-training]
 
 Trains a fresh model (``rasa train --force`` into a temporary folder) and times it, then
-starts Rasa and the action server with that model and measures, for English and Thai
-sentences sent one at a time: ``/model/parse`` latency (NLU only) and REST channel round
-trips (NLU, dialogue and a custom action that searches the knowledge base). Prints the
+starts Rasa, the action server and the web service with that model and measures, for
+English and Thai sentences sent one at a time in one run: ``/model/parse`` (NLU only),
+Rasa's REST channel (NLU, dialogue and custom actions) and the web service's chat API (the
+full round trip: store, Rasa, tracker, store), with the ratios between them. Prints the
 figures and writes them to docs/benchmarks.md. A script, not a timed test: figures depend
 on the machine.
 """
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 from assistant.rasa_client import RasaClient
-from scripts.servers import RASA, ROOT, assistant_servers
+from scripts.chat_api import ChatApi
+from scripts.servers import RASA, ROOT, assistant_servers, web_service
 
 SENTENCES = {
     "en": [
@@ -45,6 +47,11 @@ SENTENCES = {
     ],
 }
 REPORT = ROOT / "docs" / "benchmarks.md"
+ENDPOINTS = {
+    "parse": "Rasa `/model/parse` (NLU only)",
+    "rest": "Rasa REST channel (NLU, dialogue, actions)",
+    "api": "service chat API (store, Rasa REST, tracker, store)",
+}
 
 
 def percentile(values: List[float], fraction: float) -> float:
@@ -72,12 +79,20 @@ def new_conversation(client: RasaClient) -> Callable[[str], object]:
     return lambda sentence: client.send(f"bench-{uuid.uuid4().hex}", sentence)
 
 
-def measure(client: RasaClient, count: int) -> Dict[str, Dict[str, Dict[str, float]]]:
-    """Latency figures per language for parse and for full REST round trips."""
+def new_api_conversation(api: ChatApi, count: int) -> Callable[[str], object]:
+    """Send each sentence into its own conversation, created before the timing starts."""
+    conversations = iter([api.start() for _ in range(count + 1)])
+    return lambda sentence: api.send(next(conversations), sentence)
+
+
+def measure(client: RasaClient, api: ChatApi,
+            count: int) -> Dict[str, Dict[str, Dict[str, float]]]:
+    """Latency per language: bare parse, Rasa's REST channel, the service's chat API."""
     return {
         language: {
             "parse": timed(client.parse, sentences, count),
             "rest": timed(new_conversation(client), sentences, count),
+            "api": timed(new_api_conversation(api, count), sentences, count),
         }
         for language, sentences in SENTENCES.items()
     }
@@ -112,8 +127,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         seconds = train(Path(out))
         model = next(Path(out).glob("*.tar.gz"))
         size_mb = model.stat().st_size / 1e6
-        with assistant_servers(model=str(model)) as servers:
-            figures = measure(servers.rasa, args.requests)
+        database = f"sqlite:///{Path(out) / 'bench.db'}"
+        with assistant_servers(model=str(model)) as servers, \
+                web_service(servers, database) as service:
+            figures = measure(servers.rasa, ChatApi(service), args.requests)
     lines = [
         f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} CPUs, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -127,9 +144,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     ]
     for language, by_endpoint in figures.items():
         for endpoint, f in by_endpoint.items():
-            name = "/model/parse" if endpoint == "parse" else "REST webhook (NLU + action)"
-            lines.append(f"| {language} | {name} | {f['n']:.0f} | {f['p50']:.1f} | "
-                         f"{f['p95']:.1f} | {f['mean']:.1f} |")
+            lines.append(f"| {language} | {ENDPOINTS[endpoint]} | {f['n']:.0f} | "
+                         f"{f['p50']:.1f} | {f['p95']:.1f} | {f['mean']:.1f} |")
+    lines += ["", "| language | REST p95 / parse p95 (want <= 3) | "
+                  "API p95 / REST p95 (target <= 1.5) |", "|---|---|---|"]
+    for language, paths in figures.items():
+        lines.append(f"| {language} | {paths['rest']['p95'] / paths['parse']['p95']:.2f} | "
+                     f"{paths['api']['p95'] / paths['rest']['p95']:.2f} |")
     print("\n".join(lines))
     write_section("benchmark", lines)
     return 0

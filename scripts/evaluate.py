@@ -6,6 +6,7 @@ NLU intent, read from the conversation tracker). Every question goes to a fresh
 conversation. Prints accuracy by language and by label, and the topic confusion.
 
     python -m scripts.evaluate [--questions FILE] [--url http://127.0.0.1:5005]
+    python -m scripts.evaluate --api http://127.0.0.1:8000   # through the web service
 
 Without a server answering at --url (default: RASA_PORT), Rasa and the action server are
 started for the run. The questions measure generalization: never train on them.
@@ -21,32 +22,47 @@ import sys
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from assistant.rasa_client import RasaClient
 from scripts.benchmark import write_section
+from scripts.chat_api import ChatApi
 from scripts.servers import ROOT, assistant_servers
 
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
 
-def predict(client: RasaClient, text: str) -> Tuple[Optional[str], Optional[str]]:
-    """(topic of the answer, NLU intent) for one question in a new conversation."""
-    sender = f"eval-{uuid.uuid4().hex}"
-    replies = client.send(sender, text)
-    topic = next((r.metadata["topic"] for r in replies if r.metadata.get("topic")), None)
-    intent = (client.tracker(sender).get("latest_message") or {}).get("intent") or {}
-    return topic, intent.get("name")
+Prediction = Tuple[Optional[str], Optional[str]]
 
 
-def evaluate(client: RasaClient, rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+def predict_with_rasa(client: RasaClient) -> Callable[[str], Prediction]:
+    """(topic of the answer, NLU intent) from Rasa directly, one conversation per question."""
+    def predict(text: str) -> Prediction:
+        sender = f"eval-{uuid.uuid4().hex}"
+        replies = client.send(sender, text)
+        topic = next((r.metadata["topic"] for r in replies if r.metadata.get("topic")), None)
+        intent = (client.tracker(sender).get("latest_message") or {}).get("intent") or {}
+        return topic, intent.get("name")
+    return predict
+
+
+def predict_with_api(api: ChatApi) -> Callable[[str], Prediction]:
+    """(topic, intent) from the web service's chat API (the replies' fields)."""
+    def predict(text: str) -> Prediction:
+        replies = api.send(api.start(), text)["replies"]
+        topic = next((r["topic"] for r in replies if r.get("topic")), None)
+        return topic, replies[0]["intent"] if replies else None
+    return predict
+
+
+def evaluate(predict: Callable[[str], Prediction], rows: List[Dict[str, Any]]) -> Dict[str, Any]:
     """Score every row; return the figures and the misses."""
     by_language: Dict[str, Counter] = defaultdict(Counter)
     by_label: Dict[str, Counter] = defaultdict(Counter)
     confusion: Counter = Counter()
     misses = []
     for row in rows:
-        topic, intent = predict(client, row["text"])
+        topic, intent = predict(row["text"])
         expect = row["expect"]
         label, got = (expect["topic"], topic) if "topic" in expect else (expect["act"], intent)
         correct = got == label
@@ -97,6 +113,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}")
+    parser.add_argument("--api", metavar="URL",
+                        help="go through the web service's chat API at URL (e.g. "
+                             "http://127.0.0.1:8000) instead of Rasa")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON too")
     parser.add_argument("--record", action="store_true",
                         help="write the figures to docs/benchmarks.md")
@@ -107,11 +126,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     lines = args.questions.read_text("utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     running = RasaClient(args.url)
-    if running.model_loaded():
-        result = evaluate(running, rows)
+    if args.api:
+        result = evaluate(predict_with_api(ChatApi(args.api)), rows)
+    elif running.model_loaded():
+        result = evaluate(predict_with_rasa(running), rows)
     else:
         with assistant_servers() as servers:
-            result = evaluate(servers.rasa, rows)
+            result = evaluate(predict_with_rasa(servers.rasa), rows)
     report(result)
     if args.record:
         misses = ", ".join(f"{m['id']} ({m['expected']} -> {m['got']})" for m in result["misses"])

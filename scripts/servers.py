@@ -17,6 +17,7 @@ from assistant.rasa_client import RasaClient
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")
+SERVICE_BIN = ROOT / ".venv" / "bin"
 STARTUP_SECONDS = 240
 
 
@@ -26,6 +27,7 @@ class RunningAssistant:
 
     rasa: RasaClient
     actions_url: str
+    rasa_process: subprocess.Popen[bytes]
 
 
 def free_port() -> int:
@@ -81,7 +83,7 @@ def assistant_servers(
         client = RasaClient(f"http://127.0.0.1:{rasa_port}")
         _wait(lambda: _actions_healthy(actions_port), "action server", processes)
         _wait(lambda: client.model_loaded() is not None, "Rasa server", processes)
-        yield RunningAssistant(client, f"http://127.0.0.1:{actions_port}")
+        yield RunningAssistant(client, f"http://127.0.0.1:{actions_port}", processes[1])
     finally:
         for process in processes:
             process.terminate()
@@ -90,3 +92,35 @@ def assistant_servers(
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _service_healthy(url: str) -> bool:
+    try:
+        return requests.get(f"{url}/api/health", timeout=3).ok
+    except requests.RequestException:
+        return False
+
+
+@contextmanager
+def web_service(running: RunningAssistant, database_url: str,
+                log_dir: Path = ROOT / "var" / "log") -> Iterator[str]:
+    """The web service (gunicorn, as in ``make run``) on a free port; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url,
+           "RASA_PORT": running.rasa.base_url.rsplit(":", 1)[1],
+           "ACTIONS_PORT": running.actions_url.rsplit(":", 1)[1]}
+    subprocess.run([str(SERVICE_BIN / "flask"), "--app", "assistant.app", "db", "upgrade"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / f"web-{port}.log", "w") as log:
+        process = subprocess.Popen(
+            [str(SERVICE_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--worker-class",
+             "gthread", "--threads", "8", "assistant.app:create_app()"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(lambda: _service_healthy(url), "web service", [process])
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,32 @@
+"""Minimal client of the service's public chat API (for evaluation and benchmarks)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import requests
+
+
+class ChatApi:
+    """The chat API of a running web service at ``base_url``."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        """Remember where the service is."""
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._session = requests.Session()
+
+    def start(self) -> str:
+        """A new conversation's id."""
+        response = self._session.post(f"{self.base_url}/api/conversations", timeout=self.timeout)
+        response.raise_for_status()
+        return str(response.json()["id"])
+
+    def send(self, conversation_id: str, text: str) -> Dict[str, Any]:
+        """Send a text message; the API's reply (replies, state, language)."""
+        response = self._session.post(
+            f"{self.base_url}/api/conversations/{conversation_id}/messages",
+            json={"text": text}, timeout=self.timeout)
+        response.raise_for_status()
+        result: Dict[str, Any] = response.json()
+        return result
