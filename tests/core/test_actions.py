@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.articles import format_date, search_query
 from actions.fallback import ActionTopicFallback, consecutive_misses
 from actions.knowledge_answer import ActionAnswerTopic
-from actions.language import ActionSetLanguage
+from actions.language import ActionSwitchLanguage
 from actions.satisfaction import ActionRecordSatisfaction
 
 
@@ -115,23 +115,15 @@ def test_unclear_rating_asks_again_and_stores_nothing(text):
     assert messages[-1]["response"] == "utter_ask_satisfaction"
 
 
-def test_language_follows_the_message_unless_chosen():
-    entity = [{"entity": "language", "value": "th"}]
-    _, events = run(ActionSetLanguage(), tracker("ต่อวีซ่า", "ask_visa", entities=entity))
-    assert events[0]["value"] == "th"
-    chosen = tracker("ต่อวีซ่า", "ask_visa", entities=entity, slots={"language_preference": "en"})
-    _, events = run(ActionSetLanguage(), chosen)
-    assert events[0]["value"] == "en"
-
-
-def test_button_payload_keeps_the_language():
-    _, events = run(ActionSetLanguage(),
-                    tracker("/ask_human", "ask_human", slots={"language": "th"}))
-    assert events[0]["value"] == "th"
+def test_explicit_request_sets_the_preference():
+    _, events = run(ActionSwitchLanguage(), tracker("ขอภาษาไทยครับ", "switch_language",
+                                                    slots={"language": "en"}))
+    assert {e["name"]: e["value"] for e in events} == {"language_preference": "th",
+                                                       "language": "th"}
 
 
 def test_switch_without_naming_a_language_toggles():
-    _, events = run(ActionSetLanguage(),
+    _, events = run(ActionSwitchLanguage(),
                     tracker("change language", "switch_language", slots={"language": "en"}))
     assert {e["name"]: e["value"] for e in events} == {"language_preference": "th",
                                                        "language": "th"}
