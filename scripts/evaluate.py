@@ -136,9 +136,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     report(result)
     if args.record:
         misses = ", ".join(f"{m['id']} ({m['expected']} -> {m['got']})" for m in result["misses"])
-        write_section("eval", [
-            f"Measured {dt.date.today().isoformat()} with `make eval` "
-            f"(`python -m scripts.evaluate --record`), {len(rows)} questions.",
+        path = ("through the web service's chat API (`python -m scripts.evaluate --api URL "
+                "--record` with `make run` serving)" if args.api else
+                "directly against Rasa (`make eval`, i.e. `python -m scripts.evaluate --record`)")
+        write_section("eval-api" if args.api else "eval", [
+            f"Measured {dt.date.today().isoformat()} {path}, {len(rows)} questions.",
             "", "```", *summary_lines(result), "```", "", f"Misses: {misses or 'none'}.",
         ])
     if args.json:
