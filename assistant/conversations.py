@@ -120,7 +120,8 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
                        tracker: Dict[str, Any]) -> List[Message]:
     latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
     slots = tracker.get("slots") or {}
-    conversation.language = str(slots.get("language") or conversation.language)
+    chosen = slots.get("language_preference") or slots.get("language")  # as replies choose
+    conversation.language = str(chosen or conversation.language)
     stored = []
     for reply in replies:
         meta = reply.metadata

@@ -191,3 +191,11 @@ def test_inactive_chats_are_closed_once_with_the_question(app, client, stored):
     questions = [r for r in client.get(f"/api/conversations/{idle}/messages").get_json()["replies"]
                  if len(r["buttons"]) == 5]
     assert len(questions) == 1
+
+
+def test_explicit_language_choice_is_kept_by_the_service(client, conversation):
+    send(client, conversation, text="English please")
+    body = send(client, conversation, text="ต่อวีซ่าได้ที่ไหนคะ").get_json()
+    assert body["language"] == "en" and not THAI.search(body["replies"][0]["text"])
+    closed = client.post(f"/api/conversations/{conversation}/close").get_json()
+    assert closed["replies"][0]["buttons"][0]["title"] == "Very Satisfied"
