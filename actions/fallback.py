@@ -10,7 +10,7 @@ staff member.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -53,12 +53,12 @@ def likely_topics(tracker: Tracker) -> List[str]:
     return [topic for topic in topics if topic][:TOPIC_CHOICES]
 
 
-def confirmed_by_retrieval(query: str, topics: List[str]) -> Optional[Hit]:
-    """The best article for ``query`` if it matches well and is in a likely topic.
+def confirmed_by_retrieval(hits: Sequence[Hit], topics: List[str]) -> Optional[Hit]:
+    """The best of ``hits`` if it matches well and is in a likely topic.
 
-    ``topics`` are the classifier's topics, likeliest first; the first two count.
+    ``hits`` rank all topics; ``topics`` are the classifier's, likeliest first, and the
+    first two count.
     """
-    hits = knowledge_base().rank(query)
     if hits and hits[0].score >= MIN_CONFIRMING_SCORE:
         if hits[0].article.topic in topics[:CONFIRMABLE_TOPICS]:
             return hits[0]
@@ -94,9 +94,9 @@ class ActionTopicFallback(ReplyingAction):
     ) -> List[EventType]:
         """Sends a confirmed answer, or "not sure" with topic (and staff) buttons."""
         topics = likely_topics(tracker)
-        confirmed = confirmed_by_retrieval(search_query(tracker), topics)
-        if confirmed is not None:
-            hits = knowledge_base().rank(search_query(tracker), confirmed.article.topic)
+        hits = knowledge_base().rank(search_query(tracker))
+        confirmed = confirmed_by_retrieval(hits, topics)
+        if confirmed is not None:  # related articles put its own topic first by themselves
             send_article(dispatcher, tracker, language, confirmed.article, hits,
                          resolved_by="retrieval")
             return []

@@ -22,6 +22,7 @@ from typing import Dict, List, Optional, Tuple
 
 from rasa.core.agent import Agent
 
+from actions.articles import knowledge_base
 from actions.fallback import confirmed_by_retrieval
 from knowledge.topics import intent_for_topic, topic_for_intent
 from scripts.benchmark import write_section
@@ -63,7 +64,7 @@ async def predictions(model: Path, held_out: Path) -> List[Row]:
         parsed = await agent.parse_message(example.get("text"))
         ranking = [r for r in parsed["intent_ranking"] if r["name"] != FALLBACK]
         topics = [t for t in (topic_for_intent(r["name"]) for r in ranking) if t]
-        hit = confirmed_by_retrieval(example.get("text"), topics)
+        hit = confirmed_by_retrieval(knowledge_base().rank(example.get("text")), topics)
         confirmed = intent_for_topic(hit.article.topic) if hit else None
         best = ranking[0]
         rows.append((example.get("intent"), best["name"], float(best["confidence"]), confirmed))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 import requests
 from flask import Blueprint, current_app, jsonify, request, stream_with_context
@@ -48,6 +48,14 @@ def conversation_reply(conversation: Conversation, replies: list[Message]) -> Di
     """Replies plus the conversation's state and language."""
     return {"replies": [reply_json(m) for m in replies], "state": conversation.state.value,
             "language": conversation.language}
+
+
+def after_id(raw: Optional[str]) -> int:
+    """The message id given as ``after`` (0 if none), or a 400 error."""
+    raw = raw or "0"
+    if not raw.isdigit():
+        raise ConversationError(400, "invalid_after", "after must be a message id.")
+    return int(raw)
 
 
 def json_body() -> Dict[str, Any]:
@@ -108,10 +116,7 @@ def post_message(conversation_id: str) -> Response:
 def list_messages(conversation_id: str) -> Response:
     """Bot and staff messages after the id given in ``after`` (default: all)."""
     conversation = conversations.find(conversation_id)
-    after = request.args.get("after", "0")
-    if not after.isdigit():
-        raise ConversationError(400, "invalid_after", "after must be a message id.")
-    later = conversations.replies_after(conversation.id, int(after))
+    later = conversations.replies_after(conversation.id, after_id(request.args.get("after")))
     return jsonify(conversation_reply(conversation, later)), 200
 
 
@@ -123,11 +128,9 @@ def events(conversation_id: str) -> FlaskResponse:
     ``Last-Event-ID``, so no message is skipped.
     """
     conversation = conversations.find(conversation_id)
-    after = request.headers.get("Last-Event-ID") or request.args.get("after", "0")
-    if not after.isdigit():
-        raise ConversationError(400, "invalid_after", "after must be a message id.")
+    after = after_id(request.headers.get("Last-Event-ID") or request.args.get("after"))
     return FlaskResponse(
-        stream_with_context(_event_stream(conversation.id, int(after), conversation.state)),
+        stream_with_context(_event_stream(conversation.id, after, conversation.state)),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

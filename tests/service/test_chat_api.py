@@ -199,3 +199,10 @@ def test_explicit_language_choice_is_kept_by_the_service(client, conversation):
     assert body["language"] == "en" and not THAI.search(body["replies"][0]["text"])
     closed = client.post(f"/api/conversations/{conversation}/close").get_json()
     assert closed["replies"][0]["buttons"][0]["title"] == "Very Satisfied"
+
+
+@pytest.mark.parametrize("path", ["messages?after=abc", "events?after=-1"])
+def test_invalid_after_is_a_clear_error(client, conversation, path):
+    response = client.get(f"/api/conversations/{conversation}/{path}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_after"
