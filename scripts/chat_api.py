@@ -30,3 +30,11 @@ class ChatApi:
         response.raise_for_status()
         result: Dict[str, Any] = response.json()
         return result
+
+    def last_message_id(self, conversation_id: str) -> int:
+        """Id of the newest bot or staff message (0 when there is none)."""
+        response = self._session.get(
+            f"{self.base_url}/api/conversations/{conversation_id}/messages",
+            params={"after": 0}, timeout=self.timeout)
+        response.raise_for_status()
+        return max((int(reply["id"]) for reply in response.json()["replies"]), default=0)

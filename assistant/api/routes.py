@@ -23,6 +23,9 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 Response = Tuple[Any, int]
 STREAM_SECONDS = 25
 POLL_SECONDS = 0.5
+# A comment line this often: a client that went away is noticed (the write fails) and idle
+# proxies keep the stream open.
+HEARTBEAT_SECONDS = 5
 
 
 def rasa() -> RasaClient:
@@ -138,8 +141,12 @@ def events(conversation_id: str) -> FlaskResponse:
 
 def _event_stream(conversation_id: str, last_id: int, state: State) -> Iterator[str]:
     deadline = time.monotonic() + STREAM_SECONDS
+    heartbeat = time.monotonic() + HEARTBEAT_SECONDS
     yield "retry: 1000\n\n"
     while time.monotonic() < deadline:
+        if time.monotonic() >= heartbeat:
+            heartbeat = time.monotonic() + HEARTBEAT_SECONDS
+            yield ": heartbeat\n\n"
         for message in conversations.replies_after(conversation_id, last_id):
             last_id = message.id
             yield f"id: {message.id}\nevent: message\ndata: {json.dumps(reply_json(message))}\n\n"

@@ -8,14 +8,15 @@ from flask_migrate import upgrade
 
 from assistant.app import create_app
 from assistant.extensions import db
-from assistant.settings import Settings
+from assistant.settings import ROOT, Settings
 
-POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
+POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 
-def make_app(database_url, rasa_url, actions_url):
+def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledge" / "articles"):
     app = create_app(Settings(database_url=database_url, rasa_url=rasa_url,
-                              actions_url=actions_url, secret_key="test"))
+                              actions_url=actions_url, secret_key="test",
+                              knowledge_dir=knowledge_dir))
     with app.app_context():
         upgrade()  # the real migrations, not create_all
     return app
@@ -39,9 +40,9 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url, servers):
-    """The web service talking to the real Rasa and action servers."""
-    return make_app(database_url, servers.rasa.base_url, servers.actions_url)
+def app(database_url, servers, knowledge_dir):
+    """The web service talking to the real Rasa and action servers (same articles)."""
+    return make_app(database_url, servers.rasa.base_url, servers.actions_url, knowledge_dir)
 
 
 @pytest.fixture
