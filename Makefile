@@ -20,7 +20,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge tests scripts
 
-.PHONY: help setup browser train migrate run test lint typecheck validate pytest rasa-tests eval bench tune lock clean
+.PHONY: help setup browser train migrate run test lint typecheck validate kb-check kb-eval postgres pytest rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,12 @@ typecheck: setup ## mypy: Rasa-side code against .venv-rasa, the web service aga
 validate: $(RASA_VENV)/.installed ## rasa data validate, failing on any warning
 	$(RASA) data validate --fail-on-warnings --data nlu_data --domain domain.yml --config config.yml
 
+kb-check: $(SERVICE_VENV)/.installed ## Knowledge base gate: schema, both languages, sources, coverage, stale list
+	$(SERVICE_VENV)/bin/python -m knowledge.check
+
+kb-eval: $(SERVICE_VENV)/.installed ## Article retrieval top-1/top-3 by language -> docs/benchmarks.md
+	$(SERVICE_VENV)/bin/python -m scripts.evaluate_retrieval --record
+
 # pytest exits with 5 when it collects no tests: not a failure here.
 pytest = $(1)/bin/python -m pytest $(2); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
@@ -71,14 +77,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 browser: /usr/bin/chromium ## Install Debian's Chromium and Thai fonts for the browser tests
 
-pytest: setup train browser ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
+postgres: ## Use the PostgreSQL at 127.0.0.1:5432, or install and start Debian's (tests run on it too)
+	bash scripts/postgres.sh
+
+pytest: setup train browser postgres ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
 	$(call pytest,$(RASA_VENV),tests/core)
 	$(call pytest,$(SERVICE_VENV),tests/service)
 
 rasa-tests: train ## rasa test: English and Thai test stories end to end (NLU + dialogue)
 	$(RASA) test core --stories tests/stories --model models --out results/core --fail-on-prediction-errors --no-plot
 
-test: lint typecheck validate pytest rasa-tests ## Everything CI runs
+test: lint typecheck validate kb-check pytest rasa-tests ## Everything CI runs
 
 eval: setup train ## Accuracy on ../shared/eval/dev_questions.jsonl (starts the assistant if needed)
 	$(RASA_VENV)/bin/python -m scripts.evaluate --record

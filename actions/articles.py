@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import button, reply_metadata
 from knowledge import Article, Hit, KnowledgeBase
+from knowledge.live import LiveKnowledgeBase
 from knowledge.topics import intent_for_topic
 
 RELATED_BUTTONS = 3
@@ -27,9 +28,13 @@ LABELS = {
 
 
 @lru_cache(maxsize=1)
+def _live_knowledge_base() -> LiveKnowledgeBase:
+    return LiveKnowledgeBase()
+
+
 def knowledge_base() -> KnowledgeBase:
-    """The knowledge base, loaded once per action server process."""
-    return KnowledgeBase.load()
+    """The knowledge base as the article files are now (console edits apply at once)."""
+    return _live_knowledge_base().current()
 
 
 def format_date(day: dt.date, language: str) -> str:

@@ -23,7 +23,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         ACTIONS_URL=settings.actions_url,
         MAX_TEXT_LENGTH=settings.max_text_length,
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=256 * 1024,  # an edited article, Thai percent-encoded
+        KNOWLEDGE_DIR=settings.knowledge_dir,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -37,12 +38,14 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
 
     from assistant import cli, console, webchat
     from assistant.api import blueprint as api
+    from assistant.console import knowledge as console_knowledge
 
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
     console.login_manager.init_app(app)
     app.register_blueprint(api)
     app.register_blueprint(console.blueprint)
+    app.register_blueprint(console_knowledge.blueprint)
     app.register_blueprint(webchat.blueprint)
     cli.register(app)
     return app

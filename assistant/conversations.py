@@ -22,6 +22,7 @@ from assistant.models import Conversation, Message, Rating, Sender, State, User,
 from assistant.nlu.language import detect_language
 from assistant.rasa_client import RasaClient, Reply
 from assistant.satisfaction import question
+from knowledge.articles import Article
 
 RATING_PAYLOAD = re.compile(r'^/rate_satisfaction\{"satisfaction_level":\s*"?([1-5])"?\}$')
 PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
@@ -245,6 +246,20 @@ def staff_reply(conversation: Conversation, user: User, text: str, max_length: i
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
     text, _ = validate_input(text, None, max_length)
     message = _staff_message(conversation, user, text)
+    db.session.commit()
+    return message
+
+
+def send_article(conversation: Conversation, user: User, article: Article) -> Message:
+    """A staff member sends a knowledge article (short answer and source) to the user."""
+    if conversation.state != State.WITH_STAFF:
+        raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
+    language = conversation.language
+    message = _staff_message(conversation, user,
+                             f"{article.title[language]}\n\n{article.answer[language]}")
+    message.topic = article.topic
+    message.article_ids = [article.id]
+    message.sources = [{"title": s.title, "url": s.url} for s in article.sources]
     db.session.commit()
     return message
 

@@ -148,3 +148,18 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         """Deactivated users cannot log in."""
         return self.active
+
+
+class ArticleRevision(Base):
+    """One saved edit of a knowledge article: who, when, and the file before and after."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(100), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User] = relationship()

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.articles import articles_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,6 +32,7 @@ class Settings:
     actions_url: str
     secret_key: str
     secure_cookies: bool = False
+    knowledge_dir: Path = ROOT / "knowledge" / "articles"
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
 
@@ -37,7 +40,8 @@ class Settings:
     def from_env(cls) -> Settings:
         """Settings from the environment.
 
-        ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``, and
+        ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``,
+        ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder) and
         ``SECURE_COOKIES=1`` when served over HTTPS.
         """
         return cls(
@@ -46,6 +50,7 @@ class Settings:
             actions_url=f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}",
             secret_key=os.environ.get("SECRET_KEY") or _local_secret_key(),
             secure_cookies=os.environ.get("SECURE_COOKIES", "") == "1",
+            knowledge_dir=articles_dir(),
         )
 
 

@@ -20,6 +20,9 @@ from assistant.nlu.segmentation import is_thai, split_words
 
 # Words that are stop words in general English but carry meaning in this domain.
 _KEPT_ENGLISH = {"work", "move", "back", "first", "call", "top"}
+# The same in Thai: extend (a stay), exceed (overstay), fine, change (employer), deadline, late.
+_KEPT_THAI = {"ต่อ", "เกิน", "ปรับ", "เปลี่ยน", "กำหนด", "ช้า"}
+_THAI_STOP_WORDS = THAI_STOP_WORDS - _KEPT_THAI
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +36,7 @@ def _english() -> Language:
 def terms(text: str) -> list[str]:
     """Lower-cased search terms: English lemmas and Thai words, stop words removed."""
     words = [word.text.lower() for word in split_words(text)]
-    thai = [w for w in words if is_thai(w) and w not in THAI_STOP_WORDS]
+    thai = [w for w in words if is_thai(w) and w not in _THAI_STOP_WORDS]
     english = [w for w in words if not is_thai(w)]
     lemmas: list[str] = []
     if english:

@@ -1,20 +1,25 @@
 """Load knowledge articles: one Markdown file per article with YAML front matter.
 
 Front matter: ``id``, ``topic``, ``reviewed`` (date), ``sources`` (title + official URL),
-``keywords`` / ``title`` / ``answer`` (each with ``en`` and ``th``). The body holds the
+``keywords`` / ``title`` / ``answer`` (each with ``en`` and ``th``) and optionally
+``related`` (ids of other articles). The body holds the
 details in two sections headed ``## English`` and ``## ภาษาไทย``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import frontmatter
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
+# Another folder of articles (tests edit a copy; a deployment may keep them elsewhere).
+ARTICLES_DIR_VARIABLE = "KNOWLEDGE_DIR"
 LANGUAGES = ("en", "th")
 MAX_ANSWER_WORDS = 80
 _SECTION = re.compile(r"^##\s+(English|ภาษาไทย)\s*$", re.MULTILINE)
@@ -45,14 +50,12 @@ class Article:
     answer: dict[str, str]
     details: dict[str, str]
     keywords: dict[str, tuple[str, ...]]
+    related: tuple[str, ...] = ()
 
-    def text_for_search(self) -> str:
-        """Every searchable word of the article, titles and keywords repeated for weight."""
-        parts: list[str] = []
-        for language in LANGUAGES:
-            headline = [self.title[language], " ".join(self.keywords[language])]
-            parts += headline * 2 + [self.answer[language], self.details[language]]
-        return "\n".join(parts)
+
+def articles_dir() -> Path:
+    """The folder the articles are read from: ``$KNOWLEDGE_DIR`` or ``knowledge/articles``."""
+    return Path(os.environ.get(ARTICLES_DIR_VARIABLE) or ARTICLES_DIR)
 
 
 def _split_sections(body: str, path: Path) -> dict[str, str]:
@@ -71,16 +74,41 @@ def _bilingual(meta: dict, key: str, path: Path) -> dict[str, str]:
     return {language: " ".join(str(value[language]).split()) for language in LANGUAGES}
 
 
+def _sources(value: object, path: Path) -> tuple[Source, ...]:
+    if not isinstance(value, list) or not all(
+            isinstance(s, dict) and s.get("title") and s.get("url") for s in value):
+        raise ArticleError(f"{path}: 'sources' must be a list of entries with title and url")
+    sources = tuple(Source(str(s["title"]), str(s["url"])) for s in value)
+    if not all(source.url.startswith("https://") for source in sources):
+        raise ArticleError(f"{path}: every source needs an https URL")
+    return sources
+
+
+def _reviewed(value: object, path: Path) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ArticleError(f"{path}: 'reviewed' must be a date (YYYY-MM-DD)") from None
+
+
 def load_article(path: Path) -> Article:
     """Parse and check one article file."""
-    post = frontmatter.load(str(path))
+    return parse_article(path.read_text("utf-8"), path)
+
+
+def parse_article(text: str, path: Path) -> Article:
+    """Parse and check the text of an article file (``path`` names it in errors)."""
+    try:
+        post = frontmatter.loads(text)
+    except Exception as error:  # YAML errors of several kinds
+        raise ArticleError(f"{path}: the front matter is not valid YAML ({error})") from error
     meta = post.metadata
     missing = [key for key in ("id", "topic", "reviewed", "sources") if not meta.get(key)]
     if missing:
         raise ArticleError(f"{path}: missing {', '.join(missing)}")
-    sources = tuple(Source(str(s["title"]), str(s["url"])) for s in meta["sources"])
-    if not all(source.url.startswith("https://") for source in sources):
-        raise ArticleError(f"{path}: every source needs an https URL")
+    sources = _sources(meta["sources"], path)
     answer = _bilingual(meta, "answer", path)
     if len(answer["en"].split()) > MAX_ANSWER_WORDS:
         raise ArticleError(f"{path}: the English short answer exceeds {MAX_ANSWER_WORDS} words")
@@ -88,21 +116,39 @@ def load_article(path: Path) -> Article:
     return Article(
         id=str(meta["id"]),
         topic=str(meta["topic"]),
-        reviewed=meta["reviewed"] if isinstance(meta["reviewed"], dt.date)
-        else dt.date.fromisoformat(str(meta["reviewed"])),
+        reviewed=_reviewed(meta["reviewed"], path),
         sources=sources,
         title=_bilingual(meta, "title", path),
         answer=answer,
         details=_split_sections(post.content, path),
         keywords={lang: tuple(map(str, keywords.get(lang) or ())) for lang in LANGUAGES},
+        related=tuple(map(str, meta.get("related") or ())),
     )
 
 
-def load_articles(directory: Path = ARTICLES_DIR) -> list[Article]:
-    """All articles under ``directory`` (one sub-folder per topic), sorted by path."""
-    articles = [load_article(path) for path in sorted(directory.glob("*/*.md"))]
+def collection_errors(articles: list[Article]) -> list[str]:
+    """Problems between articles: duplicate ids and related links to missing articles."""
     ids = [article.id for article in articles]
+    errors = []
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ArticleError(f"duplicate article ids: {', '.join(duplicates)}")
+        errors.append(f"duplicate article ids: {', '.join(duplicates)}")
+    known = set(ids)
+    dangling = sorted(f"{a.id} -> {r}" for a in articles for r in a.related if r not in known)
+    if dangling:
+        errors.append(f"related articles that do not exist: {', '.join(dangling)}")
+    return errors
+
+
+def article_paths(directory: Optional[Path] = None) -> list[Path]:
+    """The article files under ``directory`` (one sub-folder per topic), sorted."""
+    return sorted((directory or articles_dir()).glob("*/*.md"))
+
+
+def load_articles(directory: Optional[Path] = None) -> list[Article]:
+    """All articles under ``directory``, sorted by path; ``ArticleError`` if any is wrong."""
+    articles = [load_article(path) for path in article_paths(directory)]
+    errors = collection_errors(articles)
+    if errors:
+        raise ArticleError("; ".join(errors))
     return articles

@@ -1,4 +1,12 @@
-"""BM25 search over the knowledge articles, within the predicted topic first."""
+"""BM25 search over the knowledge articles, within the predicted topic first.
+
+Each article is indexed as three fields, both languages in each: the head (titles and
+keywords), the short answer and the details. An article's score is the weighted sum of its
+BM25 scores per field, so a question that matches an article's title and keywords is not
+outweighed by a long body that mentions the same words in passing. The weights were chosen
+on the first question per article and language of the retrieval question file and checked
+on the second (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from typing import Optional, Sequence
 from rank_bm25 import BM25Okapi
 
 from knowledge.analyzer import terms
-from knowledge.articles import Article, load_articles
+from knowledge.articles import LANGUAGES, Article, load_articles
 
 
 @dataclass(frozen=True)
@@ -19,16 +27,33 @@ class Hit:
     score: float
 
 
+FIELD_WEIGHTS = {"head": 4.0, "answer": 1.0, "details": 0.5}
+
+
+def field_text(article: Article, name: str) -> str:
+    """The text of one indexed field of ``article``, both languages."""
+    parts: list[str] = []
+    for language in LANGUAGES:
+        if name == "head":
+            parts += [article.title[language], " ".join(article.keywords[language])]
+        else:
+            parts.append(getattr(article, name)[language])
+    return "\n".join(parts)
+
+
 class KnowledgeBase:
     """All articles, indexed once; ``rank`` answers queries."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        """Index ``articles`` (both languages of each article in one document)."""
+        """Index ``articles``: one BM25 index per field."""
         if not articles:
             raise ValueError("the knowledge base has no articles")
         self.articles = list(articles)
         self._by_id = {article.id: article for article in self.articles}
-        self._index = BM25Okapi([terms(a.text_for_search()) or ["-"] for a in self.articles])
+        self._indexes = {
+            name: BM25Okapi([terms(field_text(a, name)) or ["-"] for a in self.articles])
+            for name in FIELD_WEIGHTS
+        }
 
     @classmethod
     def load(cls) -> KnowledgeBase:
@@ -51,9 +76,12 @@ class KnowledgeBase:
         articles still come first in file order (its first article is its overview).
         """
         query_terms = terms(query)
-        scores = self._index.get_scores(query_terms) if query_terms else [0.0] * len(
-            self.articles
-        )
+        scores = [0.0] * len(self.articles)
+        if query_terms:
+            for name, weight in FIELD_WEIGHTS.items():
+                field_scores = self._indexes[name].get_scores(query_terms)
+                scores = [total + weight * float(field_score)
+                          for total, field_score in zip(scores, field_scores, strict=True)]
         scored = zip(self.articles, scores, strict=True)
         hits = [Hit(article, float(score)) for article, score in scored]
         in_topic = [hit for hit in hits if hit.article.topic == topic]
@@ -65,10 +93,12 @@ class KnowledgeBase:
     def related(self, article: Article, hits: Sequence[Hit], limit: int = 3) -> list[Article]:
         """Articles to offer after ``article``.
 
-        Its own topic first (those matching the query first), then other matching articles.
+        The article's own ``related`` list first, then its topic (those matching the query
+        first), then other matching articles.
         """
         same_topic = [a for a in self.articles if a.topic == article.topic]
-        candidates = [h.article for h in hits if h.article.topic == article.topic]
+        candidates = [self._by_id[i] for i in article.related if i in self._by_id]
+        candidates += [h.article for h in hits if h.article.topic == article.topic]
         candidates += same_topic + [hit.article for hit in hits]
         chosen: list[Article] = []
         for candidate in candidates:

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, List
+from typing import Callable, Iterator, List, Optional
 
 import requests
 
@@ -58,11 +58,17 @@ def _actions_healthy(port: int) -> bool:
 
 @contextmanager
 def assistant_servers(
-    model: str = "models", log_dir: Path = ROOT / "var" / "log"
+    model: str = "models", log_dir: Path = ROOT / "var" / "log",
+    knowledge_dir: Optional[Path] = None,
 ) -> Iterator[RunningAssistant]:
-    """Rasa (with the latest model in ``model``) and the action server on free ports."""
+    """Rasa (with the latest model in ``model``) and the action server on free ports.
+
+    The action server reads its articles from ``knowledge_dir`` when given.
+    """
     rasa_port, actions_port = free_port(), free_port()
     env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT)}
+    if knowledge_dir is not None:
+        env["KNOWLEDGE_DIR"] = str(knowledge_dir)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -123,4 +129,7 @@ def web_service(running: RunningAssistant, database_url: str,
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,5 +1,6 @@
 """Shared fixtures: a real Rasa server and action server started once per test session."""
 
+import shutil
 import uuid
 from pathlib import Path
 
@@ -9,11 +10,19 @@ from scripts.servers import ROOT, assistant_servers
 
 
 @pytest.fixture(scope="session")
-def servers():
+def knowledge_dir(tmp_path_factory):
+    """A copy of the knowledge articles that tests may edit."""
+    copy = tmp_path_factory.mktemp("knowledge") / "articles"
+    shutil.copytree(ROOT / "knowledge" / "articles", copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def servers(knowledge_dir):
     """Freshly started Rasa and action servers with the latest trained model."""
     if not list(Path(ROOT, "models").glob("*.tar.gz")):
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
-    with assistant_servers() as running:
+    with assistant_servers(knowledge_dir=knowledge_dir) as running:
         yield running
 
 

@@ -1,7 +1,7 @@
 """Console forms (Flask-WTF: every form carries a CSRF token)."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, TextAreaField
+from wtforms import DateField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -20,3 +20,36 @@ class ReplyForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes the conversation (take over, hand back, close): CSRF only."""
+
+
+class KnowledgeSearchForm(FlaskForm):
+    """Search the knowledge base (GET, so no CSRF token)."""
+
+    class Meta:
+        """A GET form changes nothing: no CSRF token in the URL."""
+
+        csrf = False
+
+    q = StringField("Search articles (English or Thai)", validators=[Length(max=200)])
+
+
+class ArticleForm(FlaskForm):
+    """An article's editable parts in both languages."""
+
+    title_en = StringField("Title (English)", validators=[DataRequired(), Length(max=200)])
+    title_th = StringField("Title (Thai)", validators=[DataRequired(), Length(max=200)])
+    answer_en = TextAreaField("Short answer (English, at most 80 words)",
+                              validators=[DataRequired(), Length(max=1500)])
+    answer_th = TextAreaField("Short answer (Thai)", validators=[DataRequired(),
+                                                                 Length(max=1500)])
+    details_en = TextAreaField("Details (English, Markdown)",
+                               validators=[DataRequired(), Length(max=20000)])
+    details_th = TextAreaField("Details (Thai, Markdown)",
+                               validators=[DataRequired(), Length(max=20000)])
+    keywords_en = StringField("Keywords (English, comma-separated)",
+                              validators=[Length(max=2000)])
+    keywords_th = StringField("Keywords (Thai, comma-separated)", validators=[Length(max=2000)])
+    sources = TextAreaField("Official sources, one per line: title | https://…",
+                            validators=[DataRequired(), Length(max=4000)])
+    related = StringField("Related article ids (comma-separated)", validators=[Length(max=1000)])
+    reviewed = DateField("Last reviewed", validators=[DataRequired()])

@@ -21,11 +21,12 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from assistant import conversations
-from assistant.console.forms import ActionForm, LoginForm, ReplyForm
+from assistant import articles, conversations
+from assistant.console.forms import ActionForm, KnowledgeSearchForm, LoginForm, ReplyForm
 from assistant.conversations import ConversationError
 from assistant.extensions import db
 from assistant.models import Conversation, Message, Role, Sender, State, User, utcnow
+from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("console", __name__, url_prefix="/console",
                       template_folder="templates", static_folder="static")
@@ -107,8 +108,11 @@ def _minutes_since(moment: Optional[dt.datetime]) -> int:
 def conversation(conversation_id: str) -> str:
     """The full transcript (bot turns, articles shown, staff replies) and the controls."""
     chat = _find(conversation_id)
+    search = KnowledgeSearchForm(request.args)
+    found = articles.search(search.q.data, limit=5) if search.q.data else []
     return render_template("console/conversation.html", chat=chat, reply=ReplyForm(),
-                           action=ActionForm())
+                           action=ActionForm(), search=search, found=found,
+                           topics=TOPIC_TITLES)
 
 
 def _find(conversation_id: str) -> Conversation:
@@ -151,6 +155,17 @@ def reply(conversation_id: str) -> Response:
     else:
         flash("Write a reply of at most 2,000 characters.", "error")
     return redirect(url_for("console.conversation", conversation_id=conversation_id))
+
+
+@blueprint.post("/conversations/<conversation_id>/articles/<article_id>")
+@roles_required(*CHAT_ROLES)
+def send_article(conversation_id: str, article_id: str) -> Response:
+    """Send a knowledge article's short answer and official source to the user."""
+    article = articles.knowledge_base().get(article_id)
+    if article is None:
+        abort(404)
+    return _act(conversation_id,
+                lambda chat: conversations.send_article(chat, current_user, article))
 
 
 @blueprint.post("/conversations/<conversation_id>/hand-back")

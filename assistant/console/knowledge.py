@@ -1,0 +1,105 @@
+"""Console pages for the knowledge base: search (all roles), edit and history (trainers, admins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from assistant import articles
+from assistant.console.forms import ArticleForm, KnowledgeSearchForm
+from assistant.console.views import CHAT_ROLES, roles_required
+from assistant.models import Role
+from knowledge import Article
+from knowledge.articles import ArticleError
+from knowledge.check import STALE_AFTER_DAYS
+from knowledge.topics import TOPIC_TITLES
+
+blueprint = Blueprint("knowledge", __name__, url_prefix="/console/knowledge",
+                      template_folder="templates")
+EDIT_ROLES = (Role.TRAINER, Role.ADMIN)
+
+
+def _article(article_id: str) -> Article:
+    article = articles.knowledge_base().get(article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+@blueprint.get("/")
+@roles_required(*CHAT_ROLES, Role.TRAINER)
+def index() -> str:
+    """Search the articles in English or Thai; list them all without a query."""
+    form = KnowledgeSearchForm(request.args)
+    found = articles.search(form.q.data or "", limit=20)
+    stale_before = dt.date.today() - dt.timedelta(days=STALE_AFTER_DAYS)
+    return render_template("console/knowledge_index.html", form=form, found=found,
+                           topics=TOPIC_TITLES, stale_before=stale_before,
+                           can_edit=current_user.role in EDIT_ROLES)
+
+
+def _draft(form: ArticleForm) -> articles.ArticleDraft:
+    def listed(raw: str | None) -> list[str]:
+        return [item.strip() for item in (raw or "").split(",") if item.strip()]
+
+    sources = []
+    for line in (form.sources.data or "").splitlines():
+        title, _, url = line.rpartition("|")
+        if line.strip():
+            sources.append({"title": title.strip() or url.strip(), "url": url.strip()})
+    return articles.ArticleDraft(
+        title={"en": form.title_en.data or "", "th": form.title_th.data or ""},
+        answer={"en": form.answer_en.data or "", "th": form.answer_th.data or ""},
+        details={"en": (form.details_en.data or "").replace("\r\n", "\n"),
+                 "th": (form.details_th.data or "").replace("\r\n", "\n")},
+        keywords={"en": listed(form.keywords_en.data), "th": listed(form.keywords_th.data)},
+        sources=sources, related=listed(form.related.data),
+        reviewed=form.reviewed.data or dt.date.today(),
+    )
+
+
+def _form_data(article: Article) -> dict[str, Any]:
+    draft = articles.ArticleDraft.of(article)
+    data: dict[str, Any] = {"reviewed": draft.reviewed, "related": ", ".join(draft.related),
+                            "sources": "\n".join(f"{s['title']} | {s['url']}"
+                                                 for s in draft.sources)}
+    for language in ("en", "th"):
+        data[f"title_{language}"] = draft.title[language]
+        data[f"answer_{language}"] = draft.answer[language]
+        data[f"details_{language}"] = draft.details[language]
+        data[f"keywords_{language}"] = ", ".join(draft.keywords[language])
+    return data
+
+
+@blueprint.route("/<article_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT_ROLES)
+def edit(article_id: str) -> Any:
+    """Edit both languages, sources and the reviewed date; saved only when valid."""
+    article = _article(article_id)
+    form = ArticleForm(data=_form_data(article)) if request.method == "GET" else ArticleForm()
+    if form.validate_on_submit():
+        try:
+            articles.save_article(article, _draft(form), current_user)
+        except ArticleError as error:
+            flash(f"Not saved: {error}", "error")
+        else:
+            flash("Saved. The assistant uses the new text from the next question on.", "info")
+            return redirect(url_for("knowledge.edit", article_id=article_id))
+    elif request.method == "POST":
+        flash("Not saved: please correct the marked fields.", "error")
+    return render_template("console/knowledge_edit.html", article=article, form=form), (
+        400 if request.method == "POST" else 200)
+
+
+@blueprint.get("/<article_id>/history")
+@roles_required(*EDIT_ROLES)
+def history(article_id: str) -> str:
+    """Who changed the article when, with the change itself."""
+    article = _article(article_id)
+    changes = [(revision, articles.revision_diff(revision))
+               for revision in articles.revisions(article_id)]
+    return render_template("console/knowledge_history.html", article=article, changes=changes)
+
