@@ -38,8 +38,17 @@ $(SERVICE_VENV)/.installed: requirements/service.lock
 
 setup: $(RASA_VENV)/.installed $(SERVICE_VENV)/.installed ## Create both virtual environments from the lock files
 
-train: $(RASA_VENV)/.installed ## Train a model unless models/ already has one for the current data (fingerprint)
+# `rasa train` packages a new model on every call (its cache only makes that quick), so make
+# decides: train when the data, domain, config or NLU components are newer than the last model.
+TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data assistant/nlu -type f \( -name '*.yml' -o -name '*.py' \))
+
+models/.trained: $(RASA_VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --data nlu_data --domain domain.yml --config config.yml --out models
+	touch $@
+
+train: $(RASA_VENV)/.installed ## Train a model when its inputs changed or models/ has none
+	@ls models/*.tar.gz >/dev/null 2>&1 || rm -f models/.trained
+	@$(MAKE) --no-print-directory models/.trained
 
 migrate: $(SERVICE_VENV)/.installed ## Create or upgrade the service database (DATABASE_URL)
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade

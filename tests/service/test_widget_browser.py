@@ -118,6 +118,24 @@ def test_user_and_staff_in_two_browsers(site, app):
         chat.locator("li.message.staff").get_by_text("เจ้าหน้าที่มาลี").wait_for(timeout=10000)
         screenshot(user, "widget-staff-reply")
 
+        # Agent assist: find the article in Thai, insert it into the reply box, then send
+        # it with one click; the user sees its Thai answer and official source.
+        staff.get_by_label("Search articles (English or Thai)").fill("วีซ่าคู่สมรส")
+        staff.get_by_role("button", name="Search", exact=True).click()
+        card = staff.locator("article.kb-card").first
+        assert card.get_attribute("data-article-id") == "visa-marriage-family"
+        card.get_by_role("button", name="Insert into reply").click()
+        inserted = staff.get_by_label("Reply to the user").input_value()
+        assert THAI.search(inserted) and "https://" in inserted
+        screenshot(staff, "console-agent-assist")
+        staff.locator("article.kb-card").first.get_by_role(
+            "button", name="Send to user (ไทย)").click()
+        sent = chat.locator("li.message.staff").filter(has=user.locator(".source a")).last
+        sent.wait_for(timeout=10000)
+        assert THAI.search(sent.inner_text())
+        assert sent.locator(".source a").first.get_attribute("href").startswith("https://")
+        screenshot(user, "widget-article-from-staff")
+
         staff.get_by_role("button", name="Close chat").click()
         chat.get_by_role("button", name="พึงพอใจมาก", exact=True).wait_for(timeout=10000)
         chat.get_by_role("button", name="พึงพอใจมาก", exact=True).click()
