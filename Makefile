@@ -20,7 +20,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge tests scripts
 
-.PHONY: help setup browser train migrate run test lint typecheck validate kb-check kb-eval postgres pytest rasa-tests eval bench tune lock clean
+.PHONY: help setup browser train migrate run test lint typecheck validate kb-check kb-eval postgres pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,20 @@ run: setup train migrate ## Set up, train if needed, migrate, start Rasa, action
 	@echo "Staff console:                  http://127.0.0.1:$(PORT)/console/"
 	@echo "Chat API:                       http://127.0.0.1:$(PORT)/api/openapi.json"
 	$(SERVICE_VENV)/bin/honcho start -f Procfile
+
+# The KPI of FROM..TO (Bangkok days, both included) from DATABASE_URL; the JSON object is the
+# last line printed.
+report: migrate ## KPI as JSON: make report FROM=YYYY-MM-DD TO=YYYY-MM-DD (DATABASE_URL)
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make report FROM=YYYY-MM-DD TO=YYYY-MM-DD" >&2; exit 2; }
+	@$(SERVICE_VENV)/bin/flask --app assistant.app report --from "$(FROM)" --to "$(TO)" --json
+
+DEMO_DATABASE := $(CURDIR)/var/demo.db
+demo: setup train ## Fill var/demo.db with synthetic chats (marked demo) and run everything on it
+	mkdir -p var
+	test -f $(DEMO_DATABASE) || { DATABASE_URL=sqlite:///$(DEMO_DATABASE) $(SERVICE_VENV)/bin/flask --app assistant.app db upgrade \
+	  && DATABASE_URL=sqlite:///$(DEMO_DATABASE) $(SERVICE_VENV)/bin/flask --app assistant.app demo-data; }
+	@echo "Reports on the demo data: http://127.0.0.1:$(PORT)/console/reports/ (demo accounts: see above, or delete var/demo.db to refill)"
+	$(MAKE) --no-print-directory run DATABASE_URL=sqlite:///$(DEMO_DATABASE)
 
 lint: $(SERVICE_VENV)/.installed ## ruff
 	$(SERVICE_VENV)/bin/ruff check $(PYTHON_DIRS)

@@ -39,6 +39,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     from assistant import cli, console, webchat
     from assistant.api import blueprint as api
     from assistant.console import knowledge as console_knowledge
+    from assistant.reports import cli as report_cli
+    from assistant.reports import views as reports
 
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
@@ -46,6 +48,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(console.blueprint)
     app.register_blueprint(console_knowledge.blueprint)
+    app.register_blueprint(reports.blueprint)
     app.register_blueprint(webchat.blueprint)
     cli.register(app)
+    report_cli.register(app)
     return app

@@ -18,13 +18,21 @@ from sqlalchemy import func, select
 
 from assistant.domain import intents
 from assistant.extensions import db
-from assistant.models import Conversation, Message, Rating, Sender, State, User, utcnow
+from assistant.models import (
+    Conversation,
+    Handoff,
+    Message,
+    Rating,
+    Sender,
+    State,
+    User,
+    utcnow,
+)
 from assistant.nlu.language import detect_language
 from assistant.rasa_client import RasaClient, Reply
-from assistant.satisfaction import question
+from assistant.satisfaction import RATING_PAYLOAD, question
 from knowledge.articles import Article
 
-RATING_PAYLOAD = re.compile(r'^/rate_satisfaction\{"satisfaction_level":\s*"?([1-5])"?\}$')
 PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
 UNAVAILABLE = {
     "en": (
@@ -155,8 +163,10 @@ def _unavailable(conversation: Conversation) -> Message:
 
 
 def _wait_for_staff(conversation: Conversation) -> None:
+    if conversation.waiting_since is None:  # a new wait, timed from now (reports)
+        conversation.waiting_since = utcnow()
+        conversation.handoffs.append(Handoff(requested_at=conversation.waiting_since))
     conversation.state = State.WAITING_FOR_STAFF
-    conversation.waiting_since = conversation.waiting_since or utcnow()
 
 
 def _mark_closed(conversation: Conversation) -> None:
@@ -230,6 +240,9 @@ def take_over(conversation: Conversation, user: User) -> Message:
     """A staff member takes the chat: it is assigned to them and the user is told."""
     if conversation.state == State.CLOSED:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
+    for handoff in conversation.handoffs:
+        if handoff.taken_at is None:
+            handoff.taken_at, handoff.staff_user_id = utcnow(), user.id
     conversation.state = State.WITH_STAFF
     conversation.assigned_to = user
     conversation.staff_involved = True

@@ -72,11 +72,15 @@ class Conversation(Base):
     closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     satisfaction_asked_at: Mapped[Optional[dt.datetime]] = mapped_column(
         DateTime(timezone=True))
+    # Synthetic conversations of the demo database (``flask demo-data``), never real ones.
+    demo: Mapped[bool] = mapped_column(default=False)
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation",
                                                    order_by="Message.id")
     assigned_to: Mapped[Optional[User]] = relationship()
     rating: Mapped[Optional[Rating]] = relationship(back_populates="conversation")
+    handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation",
+                                                   order_by="Handoff.id")
 
 
 class Message(Base):
@@ -120,6 +124,20 @@ class Rating(Base):
                                                     onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="rating")
+
+
+class Handoff(Base):
+    """One wait for staff: requested (user asked, bot gave up, or assistant down), then taken."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    taken_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    staff_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
 
 
 class User(UserMixin, Base):

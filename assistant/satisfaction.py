@@ -7,12 +7,14 @@ exactly the same thing in English and Thai.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Dict, Iterable, List, Optional
 
 from assistant.domain import rasa_domain
 
+RATING_PAYLOAD = re.compile(r'^/rate_satisfaction\{"satisfaction_level":\s*"?([1-5])"?\}$')
 LEVELS = (5, 4, 3, 2, 1)  # 5 = Very Satisfied ... 1 = Very Dissatisfied
 SATISFIED_OR_BETTER = 4
 TARGET_PERCENT = 80
@@ -61,7 +63,21 @@ def kpi(levels: Iterable[int]) -> Kpi:
         counts[level] += 1
     responses = sum(counts.values())
     satisfied = counts[5] + counts[4]
-    rate = None
-    if responses:
-        rate = (Decimal(100 * satisfied) / responses).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return Kpi(responses, satisfied, counts, rate)
+    return Kpi(responses, satisfied, counts, percent(satisfied, responses))
+
+
+def percent(part: int, whole: int) -> Optional[Decimal]:
+    """``part / whole x 100`` rounded half up to two decimals; None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def level_labels(language: str) -> Dict[int, str]:
+    """``{5: "Very Satisfied", ...}``: the button titles of the question in ``language``."""
+    labels = {}
+    for button in question(language)["buttons"]:
+        match = RATING_PAYLOAD.match(button["payload"])
+        assert match, f"domain.yml: not a rating payload: {button['payload']}"
+        labels[int(match.group(1))] = button["title"]
+    return labels

@@ -1,6 +1,7 @@
 """Web service fixtures: the app on SQLite and, when a server answers, on PostgreSQL."""
 
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -10,6 +11,7 @@ from assistant.app import create_app
 from assistant.extensions import db
 from assistant.settings import ROOT, Settings
 
+DATABASE_KINDS = ["sqlite", "postgresql"]
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 
@@ -22,10 +24,10 @@ def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledg
     return app
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory):
-    """A fresh empty database of each kind (PostgreSQL only where a server answers)."""
-    if request.param == "sqlite":
+@contextmanager
+def empty_database(kind, tmp_path_factory):
+    """The URL of a new empty database of ``kind`` (PostgreSQL only where a server answers)."""
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'assistant.db'}"
         return
     name = f"assistant_test_{uuid.uuid4().hex[:12]}"
@@ -34,9 +36,18 @@ def database_url(request, tmp_path_factory):
     except psycopg.OperationalError:
         pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
     admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session", params=DATABASE_KINDS)
+def database_url(request, tmp_path_factory):
+    """A fresh empty database of each kind, shared by the session's tests."""
+    with empty_database(request.param, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

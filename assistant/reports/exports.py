@@ -1,0 +1,120 @@
+"""CSV and XLSX exports of a period: the rated chats and the aggregate figures.
+
+No transcripts and no personal data: a rated chat is its id, close time (Bangkok), language,
+who handled it, level and main topic.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Optional, Union
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from assistant.reports import summary
+from assistant.reports.figures import Figures
+from assistant.reports.periods import in_bangkok
+from assistant.satisfaction import LEVELS, level_labels
+
+Cell = Union[str, int, float, None]
+RATING_COLUMNS = ("conversation_id", "closed_at_bangkok", "language", "handled_by", "level",
+                  "level_en", "level_th", "topic")
+
+
+def _number(value: Optional[Decimal]) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def rating_rows(figures: Figures) -> list[tuple[Cell, ...]]:
+    """One row per rated chat, in ``RATING_COLUMNS`` order."""
+    english, thai = level_labels("en"), level_labels("th")
+    return [(r.conversation_id,
+             in_bangkok(r.closed_at).isoformat(timespec="seconds"),
+             r.language, r.handled_by, r.level, english[r.level], thai[r.level], r.topic or "")
+            for r in figures.ratings]
+
+
+def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
+    """``(figure, value)`` pairs: the KPI, the levels and the service figures."""
+    kpi, waits = figures.kpi, figures.waits
+    rows: list[tuple[str, Cell]] = [
+        ("period", figures.period.name_en),
+        ("first_day", figures.period.first.isoformat()),
+        ("last_day", figures.period.last.isoformat()),
+        ("responses", kpi.responses),
+        ("satisfied_or_better", kpi.satisfied_or_better),
+        ("rate_percent", _number(kpi.rate_percent)),
+        ("target_percent", kpi.target_percent),
+        ("target_met", None if kpi.met is None else ("yes" if kpi.met else "no")),
+    ]
+    rows += [(f"level_{level}", kpi.levels[level]) for level in LEVELS]
+    rows += [
+        ("closed_chats", figures.closed),
+        ("response_rate_percent", _number(figures.response_rate)),
+        ("chats_started", figures.started),
+        ("handed_off_chats", figures.handed_off),
+        ("handoff_rate_percent", _number(figures.handoff_rate)),
+        ("staff_waits_requested", waits.requested),
+        ("staff_waits_taken", waits.taken),
+        ("staff_wait_median_minutes", waits.median_minutes),
+        ("staff_wait_p90_minutes", waits.p90_minutes),
+        ("bot_answers", figures.bot_answers),
+        ("fallback_answers", figures.fallbacks),
+        ("fallback_rate_percent", _number(figures.fallback_rate)),
+    ]
+    rows += [(f"language_{name}", count) for name, count in figures.languages.items()]
+    rows += [(f"topic_{name}", count) for name, count in figures.topics]
+    rows += [(f"intent_{name}", count) for name, count in figures.intents]
+    for group, kpis in (("topic", figures.by_topic), ("handled_by", figures.by_handler)):
+        for name, part in kpis.items():
+            rows += [(f"rate_percent_{group}_{name}", _number(part.rate_percent)),
+                     (f"responses_{group}_{name}", part.responses)]
+    rows.append(("demo_data", "yes" if figures.demo else "no"))
+    return rows
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple[Cell, ...]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def ratings_csv(figures: Figures) -> str:
+    """The rated chats as CSV (UTF-8, header row)."""
+    return _csv(RATING_COLUMNS, rating_rows(figures))
+
+
+def aggregates_csv(figures: Figures) -> str:
+    """The aggregate figures as CSV: ``figure,value``."""
+    return _csv(("figure", "value"), list(aggregate_rows(figures)))
+
+
+def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
+    """An XLSX file: executive summary (English, Thai), aggregates and rated chats."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Summary"
+    for lines in (summary.english(figures), summary.thai(figures, thai_digits)):
+        for line in lines:
+            sheet.append([line.label, line.value])
+        sheet.append([])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 90
+    for title, header, rows in (
+            ("Aggregates", ("figure", "value"), list(aggregate_rows(figures))),
+            ("Ratings", RATING_COLUMNS, rating_rows(figures))):
+        data = book.create_sheet(title)
+        data.append(list(header))
+        for cell in data[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            data.append(list(row))
+        data.freeze_panes = "A2"
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()

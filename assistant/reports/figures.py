@@ -1,0 +1,170 @@
+"""The figures of the reports page, the exports and ``flask report`` for one period.
+
+Which period a record belongs to (all in Bangkok time):
+- a rating, and a closed chat, by the moment the chat was closed (a rating comes at or
+  after the close; a re-rating replaces the level, so each chat counts once);
+- a chat started (per day, language, handoff rate) by the moment it was started;
+- bot answers (topics, intents, fallbacks) by the moment they were sent;
+- a wait for staff by the moment it was requested.
+Percentages are rounded half up to two decimals (``assistant.satisfaction.percent``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import select
+
+from assistant.extensions import db
+from assistant.models import Conversation, Handoff, Message, Rating, Sender
+from assistant.reports.periods import Period, bangkok_day
+from assistant.satisfaction import Kpi, kpi, percent
+
+FALLBACK_INTENT = "nlu_fallback"
+TOP = 10
+
+
+@dataclass(frozen=True)
+class RatedChat:
+    """One answered satisfaction question."""
+
+    conversation_id: str
+    closed_at: dt.datetime
+    level: int
+    language: str
+    handled_by: str
+    topic: Optional[str]
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Waits for staff requested in the period; minutes for those taken over."""
+
+    requested: int
+    taken: int
+    median_minutes: Optional[float]
+    p90_minutes: Optional[float]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the reports show for one period."""
+
+    period: Period
+    kpi: Kpi
+    ratings: list[RatedChat]
+    closed: int
+    response_rate: Optional[Decimal]
+    started: int
+    per_day: list[tuple[dt.date, int]]
+    languages: dict[str, int]
+    topics: list[tuple[str, int]]
+    intents: list[tuple[str, int]]
+    handed_off: int
+    handoff_rate: Optional[Decimal]
+    waits: Waits
+    bot_answers: int
+    fallbacks: int
+    fallback_rate: Optional[Decimal]
+    by_topic: dict[str, Kpi]
+    by_handler: dict[str, Kpi]
+    demo: bool
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Bounds as UTC: SQLite compares stored UTC text, so a Bangkok offset would shift them."""
+    return moment.astimezone(dt.timezone.utc)
+
+
+def _p90(values: list[float]) -> float:
+    """Nearest-rank 90th percentile: the smallest value with 90 % of values at or below it."""
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def _main_topics(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
+    """Each rated chat's most frequent answer topic (the earliest on a tie)."""
+    rows = db.session.execute(
+        select(Message.conversation_id, Message.topic)
+        .join(Conversation).join(Rating, Rating.conversation_id == Conversation.id)
+        .where(Conversation.closed_at >= start, Conversation.closed_at < end,
+               Message.topic.is_not(None), Message.sender != Sender.USER)
+        .order_by(Message.id)).all()
+    counts: dict[str, Counter[str]] = {}
+    for conversation_id, topic in rows:
+        counts.setdefault(conversation_id, Counter())[str(topic)] += 1
+    return {cid: topics.most_common(1)[0][0] for cid, topics in counts.items()}
+
+
+def rated_chats(period: Period) -> list[RatedChat]:
+    """The ratings of chats closed in ``period``, oldest close first."""
+    start, end = _utc(period.start), _utc(period.end)
+    rows = db.session.execute(
+        select(Conversation.id, Conversation.closed_at, Rating.level, Rating.language,
+               Rating.handled_by)
+        .join(Rating, Rating.conversation_id == Conversation.id)
+        .where(Conversation.closed_at >= start, Conversation.closed_at < end)
+        .order_by(Conversation.closed_at, Conversation.id)).all()
+    topics = _main_topics(start, end) if rows else {}
+    return [RatedChat(row.id, row.closed_at, row.level, row.language, row.handled_by,
+                      topics.get(row.id)) for row in rows]
+
+
+def _kpi_by(ratings: list[RatedChat], key: str) -> dict[str, Kpi]:
+    groups: dict[str, list[int]] = {}
+    for rating in ratings:
+        groups.setdefault(getattr(rating, key) or "none", []).append(rating.level)
+    return {name: kpi(levels) for name, levels in sorted(groups.items())}
+
+
+def _waits(start: dt.datetime, end: dt.datetime) -> Waits:
+    rows = db.session.execute(
+        select(Handoff.requested_at, Handoff.taken_at)
+        .where(Handoff.requested_at >= start, Handoff.requested_at < end)).all()
+    minutes = [(taken - requested).total_seconds() / 60 for requested, taken in rows if taken]
+    if not minutes:
+        return Waits(len(rows), 0, None, None)
+    return Waits(len(rows), len(minutes), round(statistics.median(minutes), 2),
+                 round(_p90(minutes), 2))
+
+
+def compute(period: Period) -> Figures:
+    """All figures of ``period``."""
+    start, end = _utc(period.start), _utc(period.end)
+    ratings = rated_chats(period)
+    closed = len(db.session.scalars(
+        select(Conversation.id)
+        .where(Conversation.closed_at >= start, Conversation.closed_at < end)).all())
+    started = db.session.execute(
+        select(Conversation.id, Conversation.created_at, Conversation.language,
+               Conversation.demo)
+        .where(Conversation.created_at >= start, Conversation.created_at < end)).all()
+    per_day = Counter(bangkok_day(row.created_at) for row in started)
+    handed_off = len(set(db.session.scalars(
+        select(Handoff.conversation_id).join(Conversation)
+        .where(Conversation.created_at >= start, Conversation.created_at < end)).all()))
+    answers = db.session.execute(
+        select(Message.intent, Message.topic)
+        .where(Message.sender == Sender.BOT, Message.intent.is_not(None),
+               Message.created_at >= start, Message.created_at < end)).all()
+    fallbacks = sum(1 for answer in answers if answer.intent == FALLBACK_INTENT)
+    levels = [rating.level for rating in ratings]
+    return Figures(
+        period=period, kpi=kpi(levels), ratings=ratings, closed=closed,
+        response_rate=percent(len(ratings), closed), started=len(started),
+        per_day=[(day, per_day[day]) for day in period.days()],
+        languages=dict(Counter(row.language for row in started).most_common()),
+        topics=Counter(a.topic for a in answers if a.topic).most_common(TOP),
+        intents=Counter(a.intent for a in answers).most_common(TOP),
+        handed_off=handed_off, handoff_rate=percent(handed_off, len(started)),
+        waits=_waits(start, end), bot_answers=len(answers), fallbacks=fallbacks,
+        fallback_rate=percent(fallbacks, len(answers)),
+        by_topic=_kpi_by(ratings, "topic"), by_handler=_kpi_by(ratings, "handled_by"),
+        demo=any(row.demo for row in started),
+    )

@@ -1,0 +1,188 @@
+"""Reporting periods in Bangkok time, Thai fiscal years and Thai dates.
+
+The Thai government's fiscal year runs from 1 October to 30 September and is named by the
+Buddhist Era year in which it ends: fiscal year B.E. 2568 = 1 Oct 2024 - 30 Sep 2025
+(B.E. = A.D. + 543). Its quarters start in October, January, April and July. A period is a
+half-open interval [start, end) of aware datetimes at Bangkok midnight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")
+_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+class PeriodError(ValueError):
+    """A period that does not exist (bad year, quarter, month or an empty range)."""
+
+
+def to_be(year_ad: int) -> int:
+    """Buddhist Era year of an A.D. year."""
+    return year_ad + BE_OFFSET
+
+
+def to_ad(year_be: int) -> int:
+    """A.D. year of a Buddhist Era year."""
+    return year_be - BE_OFFSET
+
+
+def thai_digits(text: str) -> str:
+    """``text`` with Arabic digits written as Thai digits (๐-๙)."""
+    return text.translate(_THAI_DIGITS)
+
+
+def thai_date(day: dt.date, digits: bool = False) -> str:
+    """``1 ตุลาคม 2567``: day, Thai month name, B.E. year (Thai digits on request)."""
+    text = f"{day.day} {THAI_MONTHS[day.month - 1]} {to_be(day.year)}"
+    return thai_digits(text) if digits else text
+
+
+def english_date(day: dt.date) -> str:
+    """``1 October 2024``."""
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def bangkok_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in Bangkok, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=BANGKOK)
+
+
+def in_bangkok(moment: dt.datetime) -> dt.datetime:
+    """An aware (or naive UTC) datetime in Bangkok time."""
+    if moment.tzinfo is None:  # SQLite returns naive values; they are stored as UTC
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(BANGKOK)
+
+
+def bangkok_day(moment: dt.datetime) -> dt.date:
+    """The Bangkok calendar day of an aware (or naive UTC) datetime."""
+    return in_bangkok(moment).date()
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The B.E. fiscal year ``day`` falls in."""
+    return to_be(day.year + 1 if day.month >= 10 else day.year)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Bangkok days ``first`` to ``last`` (both included), named in English and Thai."""
+
+    first: dt.date
+    last: dt.date
+    name_en: str
+    name_th: str
+
+    def __post_init__(self) -> None:
+        """Refuse an empty range."""
+        if self.last < self.first:
+            raise PeriodError("the period ends before it starts")
+
+    @property
+    def start(self) -> dt.datetime:
+        """First instant of the period (Bangkok midnight)."""
+        return bangkok_midnight(self.first)
+
+    @property
+    def end(self) -> dt.datetime:
+        """First instant after the period."""
+        return bangkok_midnight(self.last + dt.timedelta(days=1))
+
+    def days(self) -> list[dt.date]:
+        """Every Bangkok day of the period."""
+        return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def range_en(self) -> str:
+        """``1 October 2024 - 30 September 2025``."""
+        return f"{english_date(self.first)} – {english_date(self.last)}"
+
+    def range_th(self, digits: bool = False) -> str:
+        """``1 ตุลาคม 2567 – 30 กันยายน 2568``."""
+        return f"{thai_date(self.first, digits)} – {thai_date(self.last, digits)}"
+
+
+def _months_later(first: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``first``'s month."""
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _check_fiscal_year(year_be: int) -> None:
+    if not 2500 <= year_be <= 2700:
+        raise PeriodError("a fiscal year is a Buddhist Era year such as 2568")
+
+
+def fiscal_year(year_be: int) -> Period:
+    """Fiscal year B.E. ``year_be``: 1 October of the year before to 30 September."""
+    _check_fiscal_year(year_be)
+    year = to_ad(year_be)
+    return Period(dt.date(year - 1, 10, 1), dt.date(year, 9, 30),
+                  f"Fiscal year {year_be} (B.E.)", f"ปีงบประมาณ พ.ศ. {year_be}")
+
+
+def fiscal_quarter(year_be: int, quarter: int) -> Period:
+    """Quarter 1-4 of fiscal year B.E. ``year_be`` (quarter 1 = October-December)."""
+    _check_fiscal_year(year_be)
+    if quarter not in (1, 2, 3, 4):
+        raise PeriodError("a quarter is 1, 2, 3 or 4")
+    first = _months_later(fiscal_year(year_be).first, 3 * (quarter - 1))
+    last = _months_later(first, 3) - dt.timedelta(days=1)
+    return Period(first, last, f"Q{quarter} of fiscal year {year_be} (B.E.)",
+                  f"ไตรมาสที่ {quarter} ปีงบประมาณ พ.ศ. {year_be}")
+
+
+def month(year_ad: int, number: int) -> Period:
+    """One calendar month."""
+    if not 1 <= number <= 12 or not 1957 <= year_ad <= 2157:
+        raise PeriodError("a month is YYYY-MM")
+    first = dt.date(year_ad, number, 1)
+    last = _months_later(first, 1) - dt.timedelta(days=1)
+    return Period(first, last, f"{ENGLISH_MONTHS[number - 1]} {year_ad}",
+                  f"เดือน{THAI_MONTHS[number - 1]} {to_be(year_ad)}")
+
+
+def date_range(first: dt.date, last: dt.date) -> Period:
+    """Any range of Bangkok days, both ends included."""
+    return Period(first, last, f"{english_date(first)} – {english_date(last)}",
+                  f"{thai_date(first)} – {thai_date(last)}")
+
+
+def current_fiscal_year(today: dt.date | None = None) -> int:
+    """The B.E. fiscal year of today in Bangkok."""
+    return fiscal_year_of(today or dt.datetime.now(BANGKOK).date())
+
+
+def choose(kind: str, year_be: int | None = None, quarter: int | None = None,
+           month_text: str | None = None, first: dt.date | None = None,
+           last: dt.date | None = None) -> Period:
+    """The period a form or command asks for.
+
+    ``kind`` is ``fiscal_year`` (``year_be``, default: the current one), ``quarter``
+    (``year_be`` and ``quarter``), ``month`` (``month_text`` as YYYY-MM) or ``range``
+    (``first`` and ``last`` Bangkok days).
+    """
+    year_be = year_be or current_fiscal_year()
+    if kind == "fiscal_year":
+        return fiscal_year(year_be)
+    if kind == "quarter":
+        return fiscal_quarter(year_be, quarter or 1)
+    if kind == "month":
+        try:
+            year_text, number_text = (month_text or "").split("-")
+            return month(int(year_text), int(number_text))
+        except ValueError as error:
+            raise PeriodError("a month is YYYY-MM") from error
+    if kind == "range":
+        if first is None or last is None:
+            raise PeriodError("a range needs a first and a last day")
+        return date_range(first, last)
+    raise PeriodError(f"unknown kind of period {kind!r}")

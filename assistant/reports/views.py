@@ -1,0 +1,115 @@
+"""Reports page and exports for managers: the KPI and how the service is used.
+
+Staff and admins may open them; every URL takes the same period parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from assistant.console.views import CHAT_ROLES, roles_required
+from assistant.reports import charts, exports, summary
+from assistant.reports.figures import Figures, compute
+from assistant.reports.forms import PeriodForm
+from assistant.reports.periods import PeriodError, choose
+from assistant.satisfaction import LEVELS, level_labels
+from knowledge.topics import TOPIC_TITLES
+
+blueprint = Blueprint("reports", __name__, url_prefix="/console/reports",
+                      template_folder="templates")
+HANDLERS = {"bot": "Bot only", "staff": "Staff"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _figures() -> tuple[PeriodForm, Figures]:
+    """The form as sent and the figures of its period (400 for a period that is wrong)."""
+    form = PeriodForm(request.args)
+    if request.args and not form.validate():
+        abort(400, description="; ".join(f"{name}: {', '.join(errors)}"
+                                          for name, errors in form.errors.items()))
+    try:
+        period = choose(form.kind.data or "fiscal_year", form.fiscal_year.data,
+                        int(form.quarter.data or 1), form.month.data, form.first.data,
+                        form.last.data)
+    except PeriodError as error:
+        abort(400, description=str(error))
+    return form, compute(period)
+
+
+def _topic_name(topic: str) -> str:
+    return TOPIC_TITLES.get(topic, {}).get("en", topic)
+
+
+def _charts(figures: Figures) -> dict[str, Any]:
+    labels = level_labels("en")
+    rated = {name: float(kpi.rate_percent) for name, kpi in figures.by_topic.items()
+             if kpi.rate_percent is not None}
+    handlers = {name: float(kpi.rate_percent) for name, kpi in figures.by_handler.items()
+                if kpi.rate_percent is not None}
+    return {
+        "levels": charts.bar_chart("Answers per level",
+                                   [(labels[level], figures.kpi.levels[level])
+                                    for level in LEVELS]),
+        "per_day": charts.column_chart("Chats started per day", figures.per_day),
+        "topics": charts.bar_chart("Top topics of answers",
+                                   [(_topic_name(t), n) for t, n in figures.topics]),
+        "intents": charts.bar_chart("Top intents", figures.intents),
+        "by_topic": charts.bar_chart("Satisfaction by topic (%)",
+                                     [(_topic_name(t), r) for t, r in rated.items()], " %"),
+        "by_handler": charts.bar_chart("Satisfaction, bot only vs staff (%)",
+                                       [(HANDLERS.get(n, n), r) for n, r in handlers.items()],
+                                       " %"),
+    }
+
+
+@blueprint.get("/")
+@roles_required(*CHAT_ROLES)
+def index() -> str:
+    """The KPI with target and pass/fail, the executive summary and the usage figures."""
+    form, figures = _figures()
+    return render_template(
+        "reports/index.html", form=form, figures=figures, charts=_charts(figures),
+        english=summary.english(figures),
+        thai=summary.thai(figures, bool(form.thai_digits.data)),
+        labels={"en": level_labels("en"), "th": level_labels("th")}, levels=LEVELS,
+        topic_name=_topic_name, handlers=HANDLERS, query=request.query_string.decode())
+
+
+def _download(body: str | bytes, name: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _file_name(figures: Figures, suffix: str) -> str:
+    prefix = "DEMO-" if figures.demo else ""
+    period = figures.period
+    return f"{prefix}satisfaction-{period.first.isoformat()}-{period.last.isoformat()}{suffix}"
+
+
+@blueprint.get("/ratings.csv")
+@roles_required(*CHAT_ROLES)
+def ratings_csv() -> Response:
+    """The rated chats of the period."""
+    _, figures = _figures()
+    return _download(exports.ratings_csv(figures), _file_name(figures, "-ratings.csv"),
+                     "text/csv; charset=utf-8")
+
+
+@blueprint.get("/aggregates.csv")
+@roles_required(*CHAT_ROLES)
+def aggregates_csv() -> Response:
+    """The aggregate figures of the period."""
+    _, figures = _figures()
+    return _download(exports.aggregates_csv(figures), _file_name(figures, "-figures.csv"),
+                     "text/csv; charset=utf-8")
+
+
+@blueprint.get("/report.xlsx")
+@roles_required(*CHAT_ROLES)
+def workbook() -> Response:
+    """Summary, aggregates and rated chats in one XLSX file."""
+    form, figures = _figures()
+    return _download(exports.workbook(figures, bool(form.thai_digits.data)),
+                     _file_name(figures, ".xlsx"), XLSX)

@@ -1,0 +1,253 @@
+"""Satisfaction KPI and reports: hand-computed figures, the same on the page, in the CLI, in
+CSV and in XLSX; Bangkok-time fiscal-year boundaries; empty periods; re-ratings counted once.
+
+Each database kind gets its own empty database here, so the figures are exactly those of
+the chats these tests make. Rounding rule: half up to two decimals (66.666... -> 66.67).
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pytest
+
+from assistant.extensions import db
+from assistant.models import Conversation, Handoff, Message, Rating, Sender, State
+from assistant.reports.periods import BANGKOK
+from tests.service.browser import chromium, live_server, screenshot
+from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
+from tests.service.console_helpers import PASSWORD, create_user, login
+
+UTC = dt.timezone.utc
+
+
+@pytest.fixture(scope="module", params=DATABASE_KINDS)
+def report_app(request, servers, knowledge_dir, tmp_path_factory):
+    """The web service on a database of its own (real Rasa behind it)."""
+    with empty_database(request.param, tmp_path_factory) as url:
+        yield make_app(url, servers.rasa.base_url, servers.actions_url, knowledge_dir)
+
+
+@pytest.fixture
+def manager(report_app):
+    """A logged-in staff member (staff and admins see the reports)."""
+    client = report_app.test_client()
+    assert login(client, create_user(report_app, "staff", name="Manee")).status_code == 302
+    return client
+
+
+def bangkok(year, month, day, hour=0, minute=0):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
+
+
+def add_chat(app, closed, level=None, handled_by="bot", topic=None, language="en",
+             fallback=False, wait_minutes=None):
+    """A closed chat (rated when ``level`` is given) with the given close time."""
+    closed = closed.astimezone(UTC)  # as the service stores times (SQLite keeps no offset)
+    started = closed - dt.timedelta(minutes=30)
+    with app.app_context():
+        chat = Conversation(language=language, created_at=started, closed_at=closed,
+                            satisfaction_asked_at=closed, state=State.CLOSED,
+                            staff_involved=handled_by == "staff")
+        chat.messages.append(Message(sender=Sender.USER, text="question", created_at=started))
+        intent = "nlu_fallback" if fallback else f"ask_{topic}" if topic else "greet"
+        chat.messages.append(Message(sender=Sender.BOT, text="answer", intent=intent,
+                                     topic=topic, created_at=started))
+        if wait_minutes is not None:
+            chat.handoffs.append(Handoff(requested_at=started, taken_at=started
+                                         + dt.timedelta(minutes=wait_minutes)))
+        if level is not None:
+            chat.rating = Rating(level=level, language=language, handled_by=handled_by)
+        db.session.add(chat)
+        db.session.commit()
+        return chat.id
+
+
+def cli_json(app, *args):
+    result = app.test_cli_runner().invoke(args=["report", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output.strip().splitlines()[-1])
+
+
+def xlsx_figures(response):
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    figures = {row[0]: row[1] for row in book["Aggregates"].iter_rows(min_row=2, values_only=True)}
+    ratings = list(book["Ratings"].iter_rows(min_row=2, values_only=True))
+    return figures, ratings, book["Summary"]
+
+
+# Fiscal year 2560 = 1 Oct 2016 - 30 Sep 2017: nine answers, six Satisfied or better.
+FY2560_LEVELS = [5, 5, 4, 4, 4, 3, 2, 1, 5]
+
+
+@pytest.fixture(scope="module")
+def fiscal_2560(report_app):
+    """Nine rated chats and one closed unrated chat in fiscal year 2560; waits 1-10 min."""
+    topics = ["visa", "visa", "tax", "tax", "visa", "tax", "visa", "housing", "housing"]
+    waits = [1, 2, 3, 4, 10]
+    for index, level in enumerate(FY2560_LEVELS):
+        add_chat(report_app, bangkok(2017, 1, 10 + index, 12), level, topic=topics[index],
+                 handled_by="staff" if index < 5 else "bot",
+                 wait_minutes=waits[index] if index < 5 else None,
+                 language="th" if index % 2 else "en")
+    add_chat(report_app, bangkok(2017, 3, 1, 9), None, fallback=True)
+    return report_app
+
+
+def test_hand_computed_kpi_is_the_same_in_cli_csv_xlsx_and_page(fiscal_2560, manager):
+    expected = {"responses": 9, "satisfied_or_better": 6, "rate_percent": 66.67,
+                "target_percent": 80, "target_met": False,
+                "levels": {"5": 3, "4": 3, "3": 1, "2": 1, "1": 1}}
+    figures = cli_json(fiscal_2560, "--fiscal-year", "2560")
+    assert {key: figures[key] for key in expected} == expected
+    assert figures["closed_chats"] == 10 and figures["response_rate_percent"] == 90.0
+
+    query = "kind=fiscal_year&fiscal_year=2560"
+    rows = list(csv.DictReader(io.StringIO(
+        manager.get(f"/console/reports/ratings.csv?{query}").get_data(as_text=True))))
+    assert sorted(int(row["level"]) for row in rows) == sorted(FY2560_LEVELS)
+    aggregates = dict(csv.reader(io.StringIO(
+        manager.get(f"/console/reports/aggregates.csv?{query}").get_data(as_text=True))))
+    assert aggregates["rate_percent"] == "66.67" and aggregates["responses"] == "9"
+
+    in_xlsx, rated, summary = xlsx_figures(manager.get(f"/console/reports/report.xlsx?{query}"))
+    assert in_xlsx["rate_percent"] == 66.67 and in_xlsx["satisfied_or_better"] == 6
+    assert [in_xlsx[f"level_{n}"] for n in (5, 4, 3, 2, 1)] == [3, 3, 1, 1, 1]
+    assert len(rated) == 9 and {row[4] for row in rated} == {1, 2, 3, 4, 5}
+    assert any("66.67" in str(cell.value) for cell in summary["B"])
+
+    page = manager.get(f"/console/reports/?{query}").get_data(as_text=True)
+    assert '<p class="kpi-value" id="kpi-rate">66.67 %</p>' in page
+    assert "Target not met" in page and "ไม่บรรลุเป้าหมาย" in page
+    assert page.count("<svg") >= 5
+
+
+def test_service_figures_are_hand_computed(fiscal_2560):
+    with fiscal_2560.app_context():
+        from assistant.reports.figures import compute
+        from assistant.reports.periods import fiscal_year
+        figures = compute(fiscal_year(2560))
+    assert figures.waits.requested == 5 and figures.waits.taken == 5
+    assert figures.waits.median_minutes == 3.0 and figures.waits.p90_minutes == 10.0
+    assert str(figures.handoff_rate) == "50.00"  # 5 of 10 chats started
+    assert str(figures.fallback_rate) == "10.00"  # 1 of 10 bot answers
+    assert figures.by_handler["staff"].responses == 5
+    assert str(figures.by_handler["staff"].rate_percent) == "100.00"  # 5,5,4,4,4
+    assert str(figures.by_handler["bot"].rate_percent) == "25.00"  # 3,2,1,5
+    assert str(figures.by_topic["visa"].rate_percent) == "75.00"  # 5,5,4,2
+    assert figures.languages == {"en": 6, "th": 4}
+
+
+def test_thai_summary_with_buddhist_era_and_thai_digits(fiscal_2560, manager):
+    page = manager.get("/console/reports/?kind=fiscal_year&fiscal_year=2560&thai_digits=y")
+    text = page.get_data(as_text=True)
+    assert "ร้อยละ ๖๖.๖๗" in text and "ปีงบประมาณ พ.ศ. ๒๕๖๐" in text
+    assert "๑ ตุลาคม ๒๕๕๙ – ๓๐ กันยายน ๒๕๖๐" in text
+
+
+def test_fiscal_year_boundary_is_bangkok_midnight(report_app):
+    last_minute = bangkok(2008, 9, 30, 23, 59)  # fiscal year 2551
+    first_minute = bangkok(2008, 10, 1, 0, 0)  # fiscal year 2552 (2008-09-30 17:00 UTC)
+    add_chat(report_app, last_minute, 5)
+    add_chat(report_app, first_minute, 1)
+    assert cli_json(report_app, "--fiscal-year", "2551")["levels"] == {
+        "5": 1, "4": 0, "3": 0, "2": 0, "1": 0}
+    assert cli_json(report_app, "--fiscal-year", "2552")["levels"] == {
+        "5": 0, "4": 0, "3": 0, "2": 0, "1": 1}
+    assert cli_json(report_app, "--from", "2008-10-01", "--to", "2008-10-01")["responses"] == 1
+
+
+def test_empty_period_has_no_rate_and_no_division_by_zero(report_app, manager):
+    figures = cli_json(report_app, "--fiscal-year", "2540")
+    assert figures["responses"] == 0 and figures["rate_percent"] is None
+    assert figures["target_met"] is None and figures["response_rate_percent"] is None
+    text = report_app.test_cli_runner().invoke(args=["report", "--fiscal-year", "2540"]).output
+    assert "no responses" in text
+    page = manager.get("/console/reports/?kind=fiscal_year&fiscal_year=2540")
+    assert page.status_code == 200 and "No responses" in page.get_data(as_text=True)
+    in_xlsx, rated, _ = xlsx_figures(
+        manager.get("/console/reports/report.xlsx?kind=fiscal_year&fiscal_year=2540"))
+    assert in_xlsx["responses"] == 0 and in_xlsx["rate_percent"] is None and rated == []
+
+
+def test_seeded_through_the_public_api_same_kpi_everywhere(report_app, manager):
+    """Chats made, closed and rated through the public API, one re-rated (counted once)."""
+    client = report_app.test_client()
+    levels = [5, 4, 4, 3, 5, 1, 2]
+    for index, level in enumerate(levels):
+        chat = client.post("/api/conversations").get_json()["id"]
+        text = "How do I extend my visa?" if index % 2 else "ต่อวีซ่าท่องเที่ยวได้ไหมคะ"
+        assert client.post(f"/api/conversations/{chat}/messages",
+                           json={"text": text}).status_code == 200
+        closed = client.post(f"/api/conversations/{chat}/close").get_json()
+        assert len(closed["replies"][0]["buttons"]) == 5
+        if index == 0:  # first answered 1, then changed the answer to 5
+            client.post(f"/api/conversations/{chat}/satisfaction", json={"level": 1})
+        assert client.post(f"/api/conversations/{chat}/satisfaction",
+                           json={"level": level}).status_code == 200
+    today = dt.datetime.now(BANGKOK).date().isoformat()
+    figures = cli_json(report_app, "--from", today, "--to", today)
+    assert figures["responses"] == 7 and figures["satisfied_or_better"] == 4
+    assert figures["rate_percent"] == 57.14  # 4 / 7 = 57.142857...
+    assert figures["levels"] == {"5": 2, "4": 2, "3": 1, "2": 1, "1": 1}
+
+    query = f"kind=range&first={today}&last={today}"
+    page = manager.get(f"/console/reports/?{query}").get_data(as_text=True)
+    assert '<p class="kpi-value" id="kpi-rate">57.14 %</p>' in page
+    rows = list(csv.DictReader(io.StringIO(
+        manager.get(f"/console/reports/ratings.csv?{query}").get_data(as_text=True))))
+    assert sorted(int(row["level"]) for row in rows) == sorted(levels)
+    assert {row["language"] for row in rows} == {"en", "th"}
+    in_xlsx, rated, _ = xlsx_figures(manager.get(f"/console/reports/report.xlsx?{query}"))
+    assert in_xlsx["rate_percent"] == 57.14 and len(rated) == 7
+    assert {row[7] for row in rated} == {"visa"}  # main topic of each chat
+
+
+def test_reports_are_for_staff_and_admins_only(report_app):
+    anonymous = report_app.test_client()
+    assert anonymous.get("/console/reports/").status_code == 302
+    trainer = report_app.test_client()
+    login(trainer, create_user(report_app, "trainer"))
+    for path in ("/console/reports/", "/console/reports/report.xlsx",
+                 "/console/reports/ratings.csv", "/console/reports/aggregates.csv"):
+        assert trainer.get(path).status_code == 403
+    admin = report_app.test_client()
+    login(admin, create_user(report_app, "admin"))
+    assert admin.get("/console/reports/").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["kind=month&month=2025-13", "kind=range&first=2025-02-01",
+                                   "fiscal_year=abc", "kind=quarter&quarter=9"])
+def test_impossible_periods_get_a_clear_400(manager, query):
+    response = manager.get(f"/console/reports/?{query}")
+    assert response.status_code == 400
+
+
+def test_reports_page_in_chromium_with_charts(fiscal_2560):
+    """The page as a manager sees it: KPI, summary and SVG charts drawn (screenshot kept)."""
+    email = create_user(fiscal_2560, "admin", name="Prapai")
+    with live_server(fiscal_2560) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url + "/console/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Reports").click()
+        page.get_by_label("Fiscal year (B.E.)").fill("2560")
+        page.get_by_label("Thai digits in the Thai summary").check()
+        page.get_by_role("button", name="Show").click()
+        assert page.locator("#kpi-rate").inner_text() == "66.67 %"
+        assert page.locator("#kpi-status").inner_text() == "Target not met"
+        charts = page.locator("svg.chart")
+        assert charts.count() >= 5
+        for index in range(charts.count()):
+            box = charts.nth(index).bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 20
+        assert page.locator("svg.chart rect").count() >= 5 + 365  # levels + one per day
+        assert page.get_by_text("ร้อยละ ๖๖.๖๗").is_visible()
+        screenshot(page, "reports-page")
+        page.emulate_media(media="print")
+        assert not page.locator("form.period").is_visible()  # print layout: figures only
+        screenshot(page, "reports-print-layout")
