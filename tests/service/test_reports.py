@@ -251,3 +251,28 @@ def test_reports_page_in_chromium_with_charts(fiscal_2560):
         page.emulate_media(media="print")
         assert not page.locator("form.period").is_visible()  # print layout: figures only
         screenshot(page, "reports-print-layout")
+
+
+def test_demo_data_goes_only_into_an_empty_demo_database(report_app, servers, tmp_path):
+    refused = report_app.test_cli_runner().invoke(args=["demo-data"])
+    assert refused.exit_code != 0 and "contains 'demo'" in refused.output
+
+    demo_app = make_app(f"sqlite:///{tmp_path / 'demo.db'}", servers.rasa.base_url,
+                        servers.actions_url)
+    with demo_app.app_context():
+        db.session.add(Conversation())  # a real conversation: must not be mixed with demo
+        db.session.commit()
+    refused = demo_app.test_cli_runner().invoke(args=["demo-data"])
+    assert refused.exit_code != 0 and "1 real conversation" in refused.output
+
+    demo_app = make_app(f"sqlite:///{tmp_path / 'empty-demo.db'}", servers.rasa.base_url,
+                        servers.actions_url)
+    filled = demo_app.test_cli_runner().invoke(
+        args=["demo-data", "--fiscal-year", "2568", "--conversations", "300"])
+    assert filled.exit_code == 0, filled.output
+    assert "300 DEMO conversations" in filled.output
+    figures = cli_json(demo_app, "--fiscal-year", "2568")
+    assert figures["demo_data"] is True and figures["responses"] > 100
+    assert 60 <= figures["rate_percent"] <= 100
+    again = demo_app.test_cli_runner().invoke(args=["demo-data"])
+    assert again.exit_code != 0 and "already filled" in again.output
