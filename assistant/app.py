@@ -25,6 +25,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         MAX_TEXT_LENGTH=settings.max_text_length,
         MAX_CONTENT_LENGTH=256 * 1024,  # an edited article, Thai percent-encoded
         KNOWLEDGE_DIR=settings.knowledge_dir,
+        TRAINING_ROOT=settings.training_root,
+        TRAINING_MARGIN=settings.training_margin,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -41,6 +43,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     from assistant.console import knowledge as console_knowledge
     from assistant.reports import cli as report_cli
     from assistant.reports import views as reports
+    from assistant.training import cli as training_cli
+    from assistant.training import views as training
 
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
@@ -49,7 +53,9 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     app.register_blueprint(console.blueprint)
     app.register_blueprint(console_knowledge.blueprint)
     app.register_blueprint(reports.blueprint)
+    app.register_blueprint(training.blueprint)
     app.register_blueprint(webchat.blueprint)
     cli.register(app)
     report_cli.register(app)
+    training_cli.register(app)
     return app

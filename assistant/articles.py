@@ -19,6 +19,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import select
 
+from assistant import audit
 from assistant.extensions import db
 from assistant.models import ArticleRevision, User
 from knowledge import Article
@@ -101,6 +102,7 @@ def save_article(article: Article, draft: ArticleDraft, user: User) -> Article:
     _write_atomically(path, text)
     db.session.add(ArticleRevision(article_id=article.id, user_id=user.id, before=before,
                                    after=text))
+    audit.record(user, "article edited", article.id)
     db.session.commit()
     return edited
 

@@ -181,3 +181,51 @@ class ArticleRevision(Base):
     after: Mapped[str] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """Who changed which example, intent, story, article or model, and when."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[Optional[User]] = relationship()
+
+
+class MessageReview(Base):
+    """A user message a trainer has dealt with (annotated or dismissed) in the review inbox."""
+
+    __tablename__ = "message_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(20))  # "annotated" or "dismissed"
+    intent: Mapped[Optional[str]] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TrainingRun(Base):
+    """One retraining: validate, train, evaluate against the active model, gate, activate."""
+
+    __tablename__ = "training_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    step: Mapped[str] = mapped_column(String(200), default="")
+    log: Mapped[str] = mapped_column(Text, default="")
+    candidate: Mapped[Optional[str]] = mapped_column(String(300))
+    baseline: Mapped[Optional[str]] = mapped_column(String(300))
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[Optional[User]] = relationship()

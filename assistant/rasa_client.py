@@ -87,3 +87,9 @@ class RasaClient:
             return None
         model_file = response.json().get("model_file")
         return str(model_file) if model_file else None
+
+    def load_model(self, model_file: str, timeout: float = 300.0) -> None:
+        """Make the running server serve ``model_file`` (``PUT /model``; no restart)."""
+        response = self._session.put(f"{self.base_url}/model", json={"model_file": model_file},
+                                     timeout=timeout)
+        response.raise_for_status()

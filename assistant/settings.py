@@ -33,6 +33,12 @@ class Settings:
     secret_key: str
     secure_cookies: bool = False
     knowledge_dir: Path = ROOT / "knowledge" / "articles"
+    # Rasa project that trainers change and retrain: config.yml, domain.yml, nlu_data/,
+    # tests/stories/, models/ (tests use a small copy).
+    training_root: Path = ROOT
+    # Largest drop (percentage points) of an overall or per-language accuracy a retrained
+    # model may show and still be activated.
+    training_margin: float = 2.0
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
 
@@ -41,7 +47,9 @@ class Settings:
         """Settings from the environment.
 
         ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``,
-        ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder) and
+        ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
+        ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
+        ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2) and
         ``SECURE_COOKIES=1`` when served over HTTPS.
         """
         return cls(
@@ -51,6 +59,8 @@ class Settings:
             secret_key=os.environ.get("SECRET_KEY") or _local_secret_key(),
             secure_cookies=os.environ.get("SECURE_COOKIES", "") == "1",
             knowledge_dir=articles_dir(),
+            training_root=Path(os.environ.get("TRAINING_ROOT") or ROOT),
+            training_margin=float(os.environ.get("TRAINING_MARGIN") or 2.0),
         )
 
 

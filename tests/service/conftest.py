@@ -15,10 +15,11 @@ DATABASE_KINDS = ["sqlite", "postgresql"]
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 
-def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledge" / "articles"):
+def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledge" / "articles",
+             **settings):
     app = create_app(Settings(database_url=database_url, rasa_url=rasa_url,
                               actions_url=actions_url, secret_key="test",
-                              knowledge_dir=knowledge_dir))
+                              knowledge_dir=knowledge_dir, **settings))
     with app.app_context():
         upgrade()  # the real migrations, not create_all
     return app

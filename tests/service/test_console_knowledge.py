@@ -104,6 +104,8 @@ def test_trainer_edit_is_checked_saved_recorded_and_used_by_the_bot(
 
     history = trainer.get(f"/console/knowledge/{ARTICLE}/history").get_data(as_text=True)
     assert "Kanya" in history and marker in history
+    audit = trainer.get("/console/training/audit").get_data(as_text=True)
+    assert "article edited" in audit and ARTICLE in audit
 
     reply = client.post(f"/api/conversations/{conversation}/messages",
                         json={"text": "how do I do the 90 day report online?"}).get_json()

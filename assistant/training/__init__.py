@@ -1,0 +1,1 @@
+"""Trainers improve the assistant from real conversations: review, annotate, retrain, gate."""

@@ -1,0 +1,184 @@
+"""Retrain and gate: validate, train a candidate, compare it, activate it unless it regresses.
+
+A candidate is evaluated against the active model and activated only if no overall or
+per-language figure drops by more than the margin. A run goes queued -> running ->
+activated | refused | failed, with its current step and a log in ``TrainingRun`` (the
+console shows them as they change). Activation loads the model into the running Rasa server
+through its HTTP API (``PUT /model``: the old model answers until the new one is ready) and
+keeps the file in ``models/`` (the newest file there is what ``rasa run`` loads after a
+restart). Earlier models stay, for rollback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Optional
+
+import requests
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from assistant import audit
+from assistant.extensions import db
+from assistant.models import TrainingRun, User, utcnow
+from assistant.rasa_client import RasaClient
+from assistant.training.evaluation import (
+    EvaluationError,
+    compare,
+    evaluate,
+    rasa_command,
+    regressions,
+)
+from assistant.training.workspace import Workspace, workspace
+
+ACTIVE_STATES = ("queued", "running")
+LOG_LIMIT = 20000
+
+
+class TrainingError(RuntimeError):
+    """A run cannot start (another one is running) or a model cannot be activated."""
+
+
+def _rasa() -> RasaClient:
+    client: RasaClient = current_app.extensions["rasa"]
+    return client
+
+
+def active_model(space: Workspace) -> Optional[Path]:
+    """The model the running Rasa server serves, found in ``models/``."""
+    loaded = _rasa().model_loaded()
+    if not loaded:
+        return None
+    path = Path(loaded)
+    if not path.is_absolute():
+        path = space.models / path.name
+    return path if path.exists() else None
+
+
+def models(space: Workspace) -> list[Path]:
+    """Trained models kept in ``models/``, newest first."""
+    return sorted(space.models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def margin() -> float:
+    """The app's gate margin in percentage points (``TRAINING_MARGIN``)."""
+    return float(current_app.config["TRAINING_MARGIN"])
+
+
+def start(user: Optional[User], app: Optional[Flask] = None, margin_points: Optional[float] = None,
+          background: bool = True) -> TrainingRun:
+    """Queue a run and start it (in a thread of this process when ``background``)."""
+    points = margin() if margin_points is None else margin_points
+    busy = db.session.scalar(select(TrainingRun).where(TrainingRun.status.in_(ACTIVE_STATES)))
+    if busy is not None:
+        raise TrainingError(f"training run {busy.id} is still {busy.status}")
+    run = TrainingRun(user_id=user.id if user else None, status="queued", step="queued")
+    db.session.add(run)
+    db.session.flush()
+    audit.record(user, "training started", f"run {run.id}", margin=points)
+    db.session.commit()
+    if background:
+        app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+        threading.Thread(target=_in_app, args=(app, run.id, points), daemon=True).start()
+    else:
+        execute(run.id, points)
+    return run
+
+
+def _in_app(app: Flask, run_id: int, points: float) -> None:
+    with app.app_context():
+        execute(run_id, points)
+        db.session.remove()
+
+
+class _Progress:
+    """Writes a run's step and log to the database as they happen."""
+
+    def __init__(self, run: TrainingRun) -> None:
+        self.run = run
+
+    def step(self, text: str) -> None:
+        self.run.step = text
+        self.log(f"== {text}")
+
+    def log(self, text: str) -> None:
+        if text:
+            self.run.log = (self.run.log + text + "\n")[-LOG_LIMIT:]
+            db.session.commit()
+
+
+def execute(run_id: int, points: float) -> TrainingRun:
+    """Validate, train, evaluate both models, gate, activate; never raises for a bad run."""
+    run = db.session.get(TrainingRun, run_id)
+    assert run is not None
+    space = workspace()
+    progress = _Progress(run)
+    run.status = "running"
+    try:
+        progress.step("validating the training data (rasa data validate)")
+        rasa_command(["data", "validate", "--fail-on-warnings", "--data", "nlu_data",
+                      "--domain", "domain.yml", "--config", "config.yml"], space.root,
+                     progress.log)
+        progress.step("training the candidate (rasa train)")
+        candidates = space.root / "var" / "candidates"
+        candidates.mkdir(parents=True, exist_ok=True)
+        name = f"candidate-{run.id}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        rasa_command(["train", "--data", "nlu_data", "--domain", "domain.yml", "--config",
+                      "config.yml", "--out", str(candidates), "--fixed-model-name", name],
+                     space.root, progress.log)
+        candidate = candidates / f"{name}.tar.gz"
+        run.candidate = str(candidate)
+        baseline = active_model(space)
+        run.baseline = str(baseline) if baseline else None
+        progress.step("evaluating the candidate")
+        candidate_figures = evaluate(candidate, space.root, progress.log)
+        baseline_figures = {}
+        if baseline is not None:
+            progress.step(f"evaluating the active model {baseline.name}")
+            baseline_figures = evaluate(baseline, space.root, progress.log)
+        changes = compare(baseline_figures, candidate_figures)
+        worse = regressions(changes, points)
+        run.evaluation = {"margin": points, "candidate": candidate_figures,
+                          "baseline": baseline_figures,
+                          "regressions": [f"{c.suite} {c.part}: {c.baseline} -> {c.candidate}"
+                                          for c in worse]}
+        if worse:
+            run.status, run.step = "refused", "refused: the candidate regresses"
+        else:
+            progress.step("activating the candidate")
+            activate(candidate, None, run)
+            run.status, run.step = "activated", "activated"
+    except (EvaluationError, TrainingError, OSError) as error:
+        run.status, run.step = "failed", f"failed: {error}"
+    run.finished_at = utcnow()
+    audit.record(run.user, f"training {run.status}", f"run {run.id}",
+                 candidate=run.candidate, baseline=run.baseline)
+    db.session.commit()
+    return run
+
+
+def activate(model: Path, user: Optional[User], run: Optional[TrainingRun] = None) -> Path:
+    """Serve ``model`` now (Rasa ``PUT /model``) and after restarts (newest in ``models/``)."""
+    space = workspace()
+    if not model.exists():
+        raise TrainingError(f"no model file {model}")
+    kept = model
+    if model.parent != space.models:
+        space.models.mkdir(exist_ok=True)
+        kept = space.models / model.name
+        shutil.move(str(model), kept)
+        if run is not None:
+            run.candidate = str(kept)
+    os.utime(kept)  # newest: a restarted `rasa run --model models` loads it
+    try:
+        _rasa().load_model(str(kept.resolve()))
+    except requests.RequestException as error:
+        raise TrainingError(f"Rasa did not load {kept.name}: {error}") from error
+    audit.record(user or (run.user if run else None), "model activated", kept.name,
+                 run=run.id if run else None)
+    db.session.commit()
+    return kept
