@@ -24,6 +24,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as aware UTC (SQLite gives it back without its offset)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 class State(str, enum.Enum):
     """Who is answering: the bot, nobody yet (waiting), a staff member, or nobody (closed)."""
 

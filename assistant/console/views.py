@@ -25,7 +25,16 @@ from assistant import articles, conversations
 from assistant.console.forms import ActionForm, KnowledgeSearchForm, LoginForm, ReplyForm
 from assistant.conversations import ConversationError
 from assistant.extensions import db
-from assistant.models import Conversation, Message, Role, Sender, State, User, utcnow
+from assistant.models import (
+    Conversation,
+    Message,
+    Role,
+    Sender,
+    State,
+    User,
+    as_utc,
+    utcnow,
+)
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("console", __name__, url_prefix="/console",
@@ -98,9 +107,7 @@ def queue() -> str:
 def _minutes_since(moment: Optional[dt.datetime]) -> int:
     if moment is None:
         return 0
-    if moment.tzinfo is None:  # SQLite returns naive UTC datetimes
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return int((utcnow() - moment).total_seconds() // 60)
+    return int((utcnow() - as_utc(moment)).total_seconds() // 60)
 
 
 @blueprint.get("/conversations/<conversation_id>")

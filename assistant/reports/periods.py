@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from assistant.models import as_utc
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
@@ -57,10 +59,8 @@ def bangkok_midnight(day: dt.date) -> dt.datetime:
 
 
 def in_bangkok(moment: dt.datetime) -> dt.datetime:
-    """An aware (or naive UTC) datetime in Bangkok time."""
-    if moment.tzinfo is None:  # SQLite returns naive values; they are stored as UTC
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(BANGKOK)
+    """An aware (or naive UTC, as SQLite returns them) datetime in Bangkok time."""
+    return as_utc(moment).astimezone(BANGKOK)
 
 
 def bangkok_day(moment: dt.datetime) -> dt.date:

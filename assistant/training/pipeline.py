@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from assistant import audit
 from assistant.extensions import db
-from assistant.models import TrainingRun, User, utcnow
+from assistant.models import TrainingRun, User, as_utc, utcnow
 from assistant.rasa_client import RasaClient
 from assistant.training.evaluation import (
     EvaluationError,
@@ -37,6 +37,9 @@ from assistant.training.workspace import Workspace, workspace
 
 ACTIVE_STATES = ("queued", "running")
 LOG_LIMIT = 20000
+# A run still "running" after this long was cut off (the service stopped): it no longer
+# blocks new runs.
+STALE_AFTER = dt.timedelta(hours=2)
 
 
 class TrainingError(RuntimeError):
@@ -74,7 +77,9 @@ def start(user: Optional[User], app: Optional[Flask] = None, margin_points: Opti
     """Queue a run and start it (in a thread of this process when ``background``)."""
     points = margin() if margin_points is None else margin_points
     busy = db.session.scalar(select(TrainingRun).where(TrainingRun.status.in_(ACTIVE_STATES)))
-    if busy is not None:
+    if busy is not None and as_utc(busy.created_at) < utcnow() - STALE_AFTER:
+        busy.status, busy.step = "failed", "interrupted (the service stopped during the run)"
+    elif busy is not None:
         raise TrainingError(f"training run {busy.id} is still {busy.status}")
     run = TrainingRun(user_id=user.id if user else None, status="queued", step="queued")
     db.session.add(run)
