@@ -27,6 +27,10 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         KNOWLEDGE_DIR=settings.knowledge_dir,
         TRAINING_ROOT=settings.training_root,
         TRAINING_MARGIN=settings.training_margin,
+        RATE_LIMIT_CLIENT=settings.rate_limit_client,
+        RATE_LIMIT_CONVERSATION=settings.rate_limit_conversation,
+        RATE_LIMIT_LOGIN=settings.rate_limit_login,
+        STREAM_SECONDS=settings.stream_seconds,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -38,7 +42,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS)
     app.extensions["rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
 
-    from assistant import cli, console, webchat
+    from assistant import cli, console, security, webchat
     from assistant.api import blueprint as api
     from assistant.console import knowledge as console_knowledge
     from assistant.reports import cli as report_cli
@@ -46,6 +50,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     from assistant.training import cli as training_cli
     from assistant.training import views as training
 
+    security.init_app(app, settings.rate_limit_storage)
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
     console.login_manager.init_app(app)

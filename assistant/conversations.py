@@ -165,7 +165,8 @@ def _unavailable(conversation: Conversation) -> Message:
 def _wait_for_staff(conversation: Conversation) -> None:
     if conversation.waiting_since is None:  # a new wait, timed from now (reports)
         conversation.waiting_since = utcnow()
-        conversation.handoffs.append(Handoff(requested_at=conversation.waiting_since))
+        db.session.add(Handoff(conversation_id=conversation.id,
+                               requested_at=conversation.waiting_since))
     conversation.state = State.WAITING_FOR_STAFF
 
 

@@ -39,6 +39,13 @@ class Settings:
     # Largest drop (percentage points) of an overall or per-language accuracy a retrained
     # model may show and still be activated.
     training_margin: float = 2.0
+    # Flask-Limiter limits ("N per minute" ...) and where the counters live.
+    rate_limit_client: str = "300 per minute"
+    rate_limit_conversation: str = "30 per minute"
+    rate_limit_login: str = "10 per 5 minutes"
+    rate_limit_storage: str = "memory://"
+    # How long one Server-Sent Events response lasts before the browser reconnects.
+    stream_seconds: float = 25.0
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
 
@@ -49,7 +56,9 @@ class Settings:
         ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``,
         ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
-        ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2) and
+        ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
+        ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_LOGIN``,
+        ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``) and
         ``SECURE_COOKIES=1`` when served over HTTPS.
         """
         return cls(
@@ -61,6 +70,11 @@ class Settings:
             knowledge_dir=articles_dir(),
             training_root=Path(os.environ.get("TRAINING_ROOT") or ROOT),
             training_margin=float(os.environ.get("TRAINING_MARGIN") or 2.0),
+            rate_limit_client=os.environ.get("RATE_LIMIT_CLIENT") or cls.rate_limit_client,
+            rate_limit_conversation=(os.environ.get("RATE_LIMIT_CONVERSATION")
+                                     or cls.rate_limit_conversation),
+            rate_limit_login=os.environ.get("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
+            rate_limit_storage=os.environ.get("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
         )
 
 

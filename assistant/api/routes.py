@@ -18,10 +18,12 @@ from assistant.conversations import ConversationError
 from assistant.extensions import db
 from assistant.models import Conversation, Message, State
 from assistant.rasa_client import RasaClient
+from assistant.security import client_limit, conversation_key, conversation_limit, limiter
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+limiter.limit(client_limit)(blueprint)
 Response = Tuple[Any, int]
-STREAM_SECONDS = 25
+MAX_MESSAGE_ID = 2**63 - 1  # the largest id a database integer column holds
 POLL_SECONDS = 0.5
 # A comment line this often: a client that went away is noticed (the write fails) and idle
 # proxies keep the stream open.
@@ -56,7 +58,7 @@ def conversation_reply(conversation: Conversation, replies: list[Message]) -> Di
 def after_id(raw: Optional[str]) -> int:
     """The message id given as ``after`` (0 if none), or a 400 error."""
     raw = raw or "0"
-    if not raw.isdigit():
+    if not raw.isdigit() or int(raw) > MAX_MESSAGE_ID:
         raise ConversationError(400, "invalid_after", "after must be a message id.")
     return int(raw)
 
@@ -92,6 +94,7 @@ def http_error(error: HTTPException) -> Response:
 
 
 @blueprint.get("/openapi.json")
+@limiter.exempt
 def openapi() -> Response:
     """The OpenAPI 3 description of this API."""
     return jsonify(SPEC), 200
@@ -105,6 +108,7 @@ def create_conversation() -> Response:
 
 
 @blueprint.post("/conversations/<conversation_id>/messages")
+@limiter.limit(conversation_limit, key_func=conversation_key)
 def post_message(conversation_id: str) -> Response:
     """Store the user's message, forward it, return the replies."""
     body = json_body()
@@ -127,8 +131,8 @@ def list_messages(conversation_id: str) -> Response:
 def events(conversation_id: str) -> FlaskResponse:
     """Server-Sent Events: each new bot or staff message, and state changes, as they come.
 
-    The stream ends after ``STREAM_SECONDS``; browsers reconnect by themselves and send
-    ``Last-Event-ID``, so no message is skipped.
+    The stream ends after ``STREAM_SECONDS`` (a setting, 25 by default); browsers
+    reconnect by themselves and send ``Last-Event-ID``, so no message is skipped.
     """
     conversation = conversations.find(conversation_id)
     after = after_id(request.headers.get("Last-Event-ID") or request.args.get("after"))
@@ -140,7 +144,7 @@ def events(conversation_id: str) -> FlaskResponse:
 
 
 def _event_stream(conversation_id: str, last_id: int, state: State) -> Iterator[str]:
-    deadline = time.monotonic() + STREAM_SECONDS
+    deadline = time.monotonic() + current_app.config["STREAM_SECONDS"]
     heartbeat = time.monotonic() + HEARTBEAT_SECONDS
     yield "retry: 1000\n\n"
     while time.monotonic() < deadline:
@@ -176,6 +180,7 @@ def rate_conversation(conversation_id: str) -> Response:
 
 
 @blueprint.get("/health")
+@limiter.exempt
 def health() -> Response:
     """200 when the database, Rasa (with a model) and the action server all answer."""
     failing = []

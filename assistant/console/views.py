@@ -35,6 +35,7 @@ from assistant.models import (
     as_utc,
     utcnow,
 )
+from assistant.security import limiter, login_limit
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("console", __name__, url_prefix="/console",
@@ -66,6 +67,7 @@ def roles_required(*roles: Role) -> Callable[[View], View]:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> Any:
     """Sign in with e-mail and password."""
     form = LoginForm()

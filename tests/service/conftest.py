@@ -15,11 +15,17 @@ DATABASE_KINDS = ["sqlite", "postgresql"]
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 
+# Tests sign in and chat far faster than people: limits high unless a test sets its own.
+GENEROUS_LIMITS = {"rate_limit_client": "100000 per minute",
+                   "rate_limit_conversation": "10000 per minute",
+                   "rate_limit_login": "10000 per minute"}
+
+
 def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledge" / "articles",
              **settings):
     app = create_app(Settings(database_url=database_url, rasa_url=rasa_url,
                               actions_url=actions_url, secret_key="test",
-                              knowledge_dir=knowledge_dir, **settings))
+                              knowledge_dir=knowledge_dir, **{**GENEROUS_LIMITS, **settings}))
     with app.app_context():
         upgrade()  # the real migrations, not create_all
     return app

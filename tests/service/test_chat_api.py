@@ -201,7 +201,8 @@ def test_explicit_language_choice_is_kept_by_the_service(client, conversation):
     assert closed["replies"][0]["buttons"][0]["title"] == "Very Satisfied"
 
 
-@pytest.mark.parametrize("path", ["messages?after=abc", "events?after=-1"])
+@pytest.mark.parametrize("path", ["messages?after=abc", "events?after=-1",
+                                  "messages?after=9223372038814040064"])
 def test_invalid_after_is_a_clear_error(client, conversation, path):
     response = client.get(f"/api/conversations/{conversation}/{path}")
     assert response.status_code == 400

@@ -1,0 +1,255 @@
+"""Security: role x endpoint matrix, rate limits, headers, hostile input (XSS, SQL
+injection), and schemathesis against the OpenAPI document (no 5xx)."""
+
+import re
+import shutil
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.core.result import Ok
+from sqlalchemy import func, select
+
+from assistant.extensions import db
+from assistant.models import Message
+from scripts.servers import ROOT
+from tests.service.browser import chromium, live_server, screenshot
+from tests.service.conftest import make_app
+from tests.service.console_helpers import PASSWORD, create_user, csrf_token, login
+
+STAFF, TRAINER, ADMIN = "staff", "trainer", "admin"
+CHAT, TRAIN, ALL = {STAFF, ADMIN}, {TRAINER, ADMIN}, {STAFF, TRAINER, ADMIN}
+# Every console endpoint and the roles allowed to use it (the test fails for a new endpoint
+# that is missing here).
+MATRIX = {
+    "console.queue": CHAT, "console.conversation": CHAT, "console.send_article": CHAT,
+    "console.close": CHAT, "console.hand_back": CHAT, "console.messages_json": CHAT,
+    "console.reply": CHAT, "console.take": CHAT,
+    "knowledge.index": ALL, "knowledge.edit": TRAIN, "knowledge.history": TRAIN,
+    "reports.index": CHAT, "reports.aggregates_csv": CHAT, "reports.ratings_csv": CHAT,
+    "reports.workbook": CHAT,
+    "training.review_inbox": TRAIN, "training.audit_log": TRAIN, "training.make_story": TRAIN,
+    "training.annotate": TRAIN, "training.dismiss": TRAIN, "training.activate": TRAIN,
+    "training.runs": TRAIN, "training.start_run": TRAIN, "training.run": TRAIN,
+}
+PUBLIC = {"console.login", "console.logout", "console.static"}
+HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+
+
+@pytest.fixture(scope="module")
+def secure_app(servers, knowledge_dir, tmp_path_factory):
+    """A fresh service; training points at a folder with only the domain, so nothing real
+    could be retrained."""
+    database = tmp_path_factory.mktemp("db") / "security.db"
+    project = tmp_path_factory.mktemp("project")
+    shutil.copy(ROOT / "domain.yml", project / "domain.yml")
+    return make_app(f"sqlite:///{database}", servers.rasa.base_url, servers.actions_url,
+                    knowledge_dir, training_root=project, stream_seconds=0.5)
+
+
+@pytest.fixture(scope="module")
+def chat_with_message(secure_app):
+    client = secure_app.test_client()
+    conversation = client.post("/api/conversations").get_json()["id"]
+    client.post(f"/api/conversations/{conversation}/messages", json={"text": "hello"})
+    with secure_app.app_context():
+        message_id = db.session.scalar(select(Message.id).where(
+            Message.conversation_id == conversation, Message.sender == "user"))
+    return conversation, message_id
+
+
+def signed_in(app, role):
+    client = app.test_client()
+    if role:
+        assert login(client, create_user(app, role)).status_code == 302
+    return client
+
+
+def url_for_rule(rule, conversation, message_id):
+    values = {"conversation_id": conversation, "message_id": str(message_id),
+              "article_id": "visa-90-day-reporting", "run_id": "1",
+              "name": "no-such-model.tar.gz"}
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
+
+
+def test_every_console_endpoint_is_in_the_matrix(secure_app):
+    endpoints = {rule.endpoint for rule in secure_app.url_map.iter_rules()
+                 if rule.rule.startswith("/console")}
+    assert endpoints - PUBLIC == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", [None, STAFF, TRAINER, ADMIN])
+def test_role_by_endpoint_matrix(secure_app, chat_with_message, role):
+    conversation, message_id = chat_with_message
+    client = signed_in(secure_app, role)
+    token = csrf_token(client, "/console/login")
+    for rule in secure_app.url_map.iter_rules():
+        if rule.endpoint not in MATRIX:
+            continue
+        url = url_for_rule(rule, conversation, message_id)
+        allowed = role in MATRIX[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "POST" and allowed:
+                continue  # allowed actions are exercised by the functional tests
+            response = client.open(url, method=method, data={"csrf_token": token})
+            where = f"{role} {method} {url}"
+            if role is None:
+                assert response.status_code == 302, where
+                assert "/console/login" in response.headers["Location"], where
+            elif not allowed:
+                assert response.status_code == 403, where
+            else:
+                assert response.status_code < 500 and response.status_code != 403, where
+
+
+def test_security_headers_on_pages_and_api(secure_app):
+    client = secure_app.test_client()
+    for path in ("/", "/console/login", "/api/openapi.json"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    cookie = secure_app.test_client().get("/console/login").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_cookies_are_secure_when_served_over_https(servers, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'https.db'}", servers.rasa.base_url,
+                   servers.actions_url, secure_cookies=True)
+    cookie = app.test_client().get("/console/login").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_rate_limits_per_conversation_per_client_and_on_login(servers, knowledge_dir, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'limits.db'}", servers.rasa.base_url,
+                   servers.actions_url, knowledge_dir, rate_limit_conversation="3 per minute",
+                   rate_limit_client="12 per minute", rate_limit_login="3 per minute")
+    client = app.test_client()
+    conversation = client.post("/api/conversations").get_json()["id"]
+    client.post(f"/api/conversations/{conversation}/close")
+    statuses = [client.post(f"/api/conversations/{conversation}/messages",
+                            json={"text": "hi"}).status_code for _ in range(4)]
+    assert statuses == [409, 409, 409, 429]
+    limited = client.post(f"/api/conversations/{conversation}/messages", json={"text": "hi"})
+    assert limited.get_json()["error"]["code"] == "too_many_requests"
+    statuses = [client.post("/api/conversations").status_code for _ in range(12)]
+    assert 429 in statuses
+    assert client.get("/api/health").status_code != 429  # monitors are never limited
+
+    browser = app.test_client()
+    token = csrf_token(browser, "/console/login")
+    attempts = [browser.post("/console/login", data={
+        "email": "someone@bangkok.go.th", "password": "wrong password!", "csrf_token": token,
+    }).status_code for _ in range(4)]
+    assert attempts[:3] == [200, 200, 200] and attempts[3] == 429
+
+
+@pytest.mark.parametrize("path", ["/api/conversations/' OR '1'='1/messages",
+                                  "/api/conversations/1;DROP TABLE messages/messages",
+                                  "/api/conversations/%27%20OR%201%3D1--/close"])
+def test_sql_injection_in_ids_is_just_an_unknown_conversation(secure_app, path):
+    client = secure_app.test_client()
+    response = client.post(path, json={"text": "x"}) if path.endswith(("messages", "close")) \
+        else client.get(path)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "unknown_conversation"
+
+
+def test_sql_injection_in_console_inputs_changes_nothing(secure_app, chat_with_message):
+    with secure_app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Message))
+    attacker = secure_app.test_client()
+    token = csrf_token(attacker, "/console/login")
+    response = attacker.post("/console/login", data={
+        "email": "x@bangkok.go.th' OR '1'='1", "password": "' OR '1'='1' --", "csrf_token": token})
+    assert response.status_code == 200 and "Sign out" not in response.get_data(as_text=True)
+    admin = signed_in(secure_app, ADMIN)
+    for path in ("/console/knowledge/?q=%27%3B%20DROP%20TABLE%20messages%3B%20--",
+                 "/console/training/?q=%27%20OR%201%3D1%20--",
+                 "/console/reports/?kind=month&month=2025-01%27%3B--"):
+        assert admin.get(path).status_code in (200, 400)
+    with secure_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Message)) == before
+
+
+def test_hostile_text_never_runs_in_widget_console_or_inbox(secure_app):
+    """A user message and a staff member's name carrying script, in both browsers."""
+    staff_email = create_user(secure_app, "admin", name=HOSTILE)
+    with live_server(secure_app) as url, chromium() as browser:
+        violations = []
+
+        def watch(page):
+            page.on("console", lambda message: violations.append(message.text)
+                    if "Content Security Policy" in message.text else None)
+            page.on("dialog", lambda dialog: violations.append(f"dialog {dialog.message}"))
+            return page
+
+        user = watch(browser.new_page())
+        user.goto(url + "/")
+        chat = user.locator("#bkk-expat-chat")
+        chat.get_by_role("button", name="Chat with us").click()
+        chat.locator("textarea").fill(HOSTILE)
+        chat.locator("textarea").press("Enter")
+        chat.locator("li.message.bot").nth(1).wait_for(timeout=20000)
+        chat.get_by_role("button", name="Talk to a person").click()
+        chat.get_by_text("asked a staff member").wait_for(timeout=20000)
+
+        staff = watch(browser.new_page())
+        staff.goto(url + "/console/login")
+        staff.get_by_label("E-mail").fill(staff_email)
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        staff.get_by_role("row").filter(has_text="window.__xss").get_by_role(
+            "link", name="Open").click()
+        staff.get_by_role("button", name="Take over").click()
+        chat.get_by_text("has joined the chat").wait_for(timeout=10000)
+        for path in ("/console/", "/console/training/?reason=handed_off",
+                     "/console/training/audit", staff.url.replace(url, "")):
+            staff.goto(url + path)
+            assert staff.evaluate("window.__xss") is None, path
+            assert staff.locator("img[src=x]").count() == 0, path
+        assert HOSTILE in staff.locator("main").inner_text()  # shown as text
+        screenshot(staff, "console-hostile-text-escaped")
+        assert user.evaluate("window.__xss") is None
+        assert chat.locator("img[src=x]").count() == 0
+        assert chat.locator("li.message.user .text").first.inner_text() == HOSTILE
+        screenshot(user, "widget-hostile-text-escaped")
+        assert violations == []
+
+
+def test_openapi_operations_never_answer_5xx(secure_app):
+    """schemathesis: generated requests for every operation, none answered with a 5xx.
+
+    The conversation id is drawn from real conversations (one closed, one waiting for
+    staff) and a made-up one, so generated bodies reach the handlers, not only the 404.
+    """
+    client = secure_app.test_client()
+    ids = [client.post("/api/conversations").get_json()["id"] for _ in range(3)]
+    client.post(f"/api/conversations/{ids[1]}/close")
+    client.post(f"/api/conversations/{ids[2]}/messages", json={"payload": "/ask_human"})
+    spec = client.get("/api/openapi.json").get_json()
+    for path in spec["paths"].values():
+        for parameter in path.get("parameters", []):
+            if parameter["name"] == "id" and parameter["in"] == "path":
+                parameter["schema"] = {"type": "string", "enum": [*ids, "no-such-chat"]}
+    schema = schemathesis.openapi.from_dict(spec)
+    schema.app = secure_app
+    failures, statuses = [], set()
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result  # the document itself is valid
+        operation = result.ok()
+
+        @settings(max_examples=30, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def check(case):
+            response = case.call()
+            statuses.add((case.method, response.status_code))
+            if response.status_code >= 500:
+                failures.append(f"{case.method} {case.formatted_path}: "
+                                f"{response.status_code} {response.text[:200]}")
+
+        check()
+    assert failures == []
+    assert {("POST", 200), ("GET", 200), ("POST", 404)} <= statuses  # handlers reached
