@@ -1,15 +1,21 @@
-"""Command line: ``flask users ...`` (console accounts), ``flask conversations ...``."""
+"""Command line: console accounts, personal data, conversation housekeeping.
+
+``flask users ...``, ``flask privacy ...``, ``flask conversations ...``.
+"""
 
 import datetime as dt
+import json
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from assistant import conversations as store
+from assistant import privacy as personal_data
 from assistant.extensions import db
-from assistant.models import Role, User
+from assistant.models import Conversation, Role, User
+from assistant.rasa_client import RasaClient
 
 
 def register(app: Flask) -> None:
@@ -39,6 +45,39 @@ def register(app: Flask) -> None:
         click.echo(f"created {role} account {email}")
 
     @app.cli.group()
+    def privacy() -> None:
+        """Personal data: a conversation's data on request, erasure, retention purge."""
+
+    @privacy.command("export")
+    @click.argument("conversation_id")
+    def export(conversation_id: str) -> None:
+        """Print everything stored about a conversation as JSON."""
+        click.echo(json.dumps(personal_data.export(_conversation(conversation_id)),
+                              ensure_ascii=False, indent=2))
+
+    @privacy.command("erase")
+    @click.argument("conversation_id")
+    def erase(conversation_id: str) -> None:
+        """Erase a conversation's transcript (here and in Rasa); the rating stays."""
+        click.echo(json.dumps(personal_data.erase(_conversation(conversation_id), _rasa())))
+
+    @privacy.command("purge")
+    @click.option("--days", type=click.IntRange(min=1), envvar="RETENTION_DAYS",
+                  default=personal_data.DEFAULT_RETENTION_DAYS, show_default=True,
+                  help="erase transcripts of chats closed longer ago than this")
+    @click.option("--every", type=click.IntRange(min=0), default=0,
+                  help="repeat every N seconds (0: once)")
+    def purge(days: int, every: int) -> None:
+        """Retention: erase old transcripts, keep the anonymous satisfaction figures."""
+        while True:
+            erased = personal_data.purge(dt.timedelta(days=days), _rasa())
+            db.session.remove()
+            click.echo(f"erased {erased} transcript(s) of chats closed over {days} days ago")
+            if not every:
+                return
+            time.sleep(every)
+
+    @app.cli.group()
     def conversations() -> None:
         """Conversation housekeeping."""
 
@@ -57,3 +96,15 @@ def register(app: Flask) -> None:
             if not every:
                 return
             time.sleep(every)
+
+
+def _conversation(conversation_id: str) -> Conversation:
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise click.ClickException(f"no conversation {conversation_id}")
+    return conversation
+
+
+def _rasa() -> RasaClient:
+    client: RasaClient = current_app.extensions["rasa"]
+    return client

@@ -79,6 +79,10 @@ class Conversation(Base):
         DateTime(timezone=True))
     # Synthetic conversations of the demo database (``flask demo-data``), never real ones.
     demo: Mapped[bool] = mapped_column(default=False)
+    # When the transcript was erased (retention or on request); the anonymous rating stays,
+    # with the chat's main topic kept here for the satisfaction-by-topic figures.
+    erased_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    main_topic: Mapped[Optional[str]] = mapped_column(String(32))
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation",
                                                    order_by="Message.id")

@@ -93,3 +93,9 @@ class RasaClient:
         response = self._session.put(f"{self.base_url}/model", json={"model_file": model_file},
                                      timeout=timeout)
         response.raise_for_status()
+
+    def replace_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
+        """Replace a conversation's tracker events (``[]`` erases what Rasa keeps of it)."""
+        response = self._session.put(f"{self.base_url}/conversations/{sender}/tracker/events",
+                                     json=events, timeout=self.timeout)
+        response.raise_for_status()

@@ -25,6 +25,10 @@
       welcome: "Hello! Ask me about visas, work permits, housing, schools, investment, tax, banking, healthcare, transport, emergencies or daily life in Bangkok.",
       error: "Sorry, your message could not be sent. Please try again.",
       closed: "This chat has ended. Thank you!",
+      privacy: "Privacy: the Bangkok Metropolitan Administration keeps this chat to answer you and to improve the service, for up to one year. Please do not type ID card, passport or bank account numbers.",
+      download: "Download my chat", erase: "Delete my chat",
+      eraseConfirm: "Delete this chat and everything you wrote in it? This cannot be undone.",
+      erased: "Your chat has been deleted.",
     },
     th: {
       open: "แชตกับเรา", title: "ผู้ช่วยสำหรับชาวต่างชาติ กทม.",
@@ -37,6 +41,10 @@
       welcome: "สวัสดีค่ะ ถามเรื่องวีซ่า ใบอนุญาตทำงาน ที่พัก โรงเรียน การลงทุน ภาษี ธนาคาร สุขภาพ การเดินทาง เหตุฉุกเฉิน หรือชีวิตประจำวันในกรุงเทพฯ ได้เลยค่ะ",
       error: "ขออภัยค่ะ ส่งข้อความไม่สำเร็จ กรุณาลองอีกครั้ง",
       closed: "การสนทนานี้สิ้นสุดแล้ว ขอบคุณค่ะ",
+      privacy: "ความเป็นส่วนตัว: กรุงเทพมหานครเก็บบทสนทนานี้ไว้เพื่อตอบคำถามและพัฒนาบริการ เป็นเวลาไม่เกินหนึ่งปี กรุณาอย่าพิมพ์เลขบัตรประชาชน เลขหนังสือเดินทาง หรือเลขบัญชีธนาคาร",
+      download: "ดาวน์โหลดบทสนทนา", erase: "ลบบทสนทนา",
+      eraseConfirm: "ต้องการลบบทสนทนานี้และข้อความทั้งหมดที่คุณพิมพ์ใช่ไหมคะ ลบแล้วกู้คืนไม่ได้",
+      erased: "ลบบทสนทนาของคุณแล้วค่ะ",
     },
   };
 
@@ -90,14 +98,20 @@
   var sendButton = el("button", { class: "send", type: "submit" });
   var form = el("form", { class: "composer" }, [input, sendButton]);
   var newChatButton = el("button", { class: "secondary", type: "button", hidden: "" });
+  var notice = el("p", { class: "privacy", role: "note" });
+  var downloadButton = el("button", { class: "link", type: "button" });
+  var eraseButton = el("button", { class: "link", type: "button" });
+  var privacyActions = el("p", { class: "privacy-actions" }, [downloadButton, eraseButton]);
 
   panel.setAttribute("aria-labelledby", "bkk-chat-title");
   panel.appendChild(el("header", {}, [
     el("div", {}, [heading, subtitle]), languageButton, minimise]));
+  panel.appendChild(notice);
   panel.appendChild(log);
   panel.appendChild(typing);
   panel.appendChild(el("div", { class: "controls" }, [humanButton, endButton, newChatButton]));
   panel.appendChild(form);
+  panel.appendChild(privacyActions);
   root.appendChild(launcher);
   root.appendChild(panel);
 
@@ -117,6 +131,9 @@
     input.setAttribute("placeholder", t("placeholder"));
     input.setAttribute("aria-label", t("placeholder"));
     sendButton.textContent = t("send");
+    notice.textContent = t("privacy");
+    downloadButton.textContent = t("download");
+    eraseButton.textContent = t("erase");
   }
 
   // ---- rendering ---------------------------------------------------------------------
@@ -153,6 +170,8 @@
     humanButton.hidden = closed || state.state !== "bot";
     endButton.hidden = closed;
     newChatButton.hidden = !closed;
+    notice.hidden = state.messages.length > 0;  // shown before the first message
+    privacyActions.hidden = !state.conversation;
   }
 
   function remember(message) {
@@ -171,12 +190,13 @@
   }
 
   // ---- API ---------------------------------------------------------------------------
-  function api(path, body) {
-    return fetch(API + "/api" + path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body || {}),
-    }).then(function (response) {
+  function api(path, body, method) {
+    var options = { method: method || "POST" };
+    if (options.method === "POST") {
+      options.headers = { "Content-Type": "application/json" };
+      options.body = JSON.stringify(body || {});
+    }
+    return fetch(API + "/api" + path, options).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok) throw data;
         return data;
@@ -254,6 +274,27 @@
     save();
     applyStrings();
     renderAll();
+  });
+  downloadButton.addEventListener("click", function () {
+    api("/conversations/" + state.conversation + "/export", null, "GET").then(function (data) {
+      var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+      var link = el("a", { href: URL.createObjectURL(blob),
+                           download: "chat-" + state.conversation + ".json" });
+      root.appendChild(link);
+      link.click();
+      link.remove();
+    });
+  });
+  eraseButton.addEventListener("click", function () {
+    if (!window.confirm(t("eraseConfirm"))) return;
+    api("/conversations/" + state.conversation, null, "DELETE").then(function () {
+      if (source) source.close();
+      state = { conversation: null, messages: [], lastId: 0, state: "bot",
+                language: state.language, open: true };
+      save();
+      renderAll();
+      render({ sender: "bot", text: t("erased") });
+    });
   });
   function toggle(open) {
     state.open = open;

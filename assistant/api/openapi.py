@@ -79,6 +79,18 @@ SPEC: Dict[str, Any] = {
                 "responses": {"200": REPLIES, **ERRORS},
             },
         },
+        "/api/conversations/{id}": {
+            "parameters": [CONVERSATION_ID],
+            "delete": {"summary": "Erase the conversation's transcript (the anonymous rating "
+                                  "stays)",
+                       "responses": {"200": _json(_ref("Erased"), "Erased"), **ERRORS}},
+        },
+        "/api/conversations/{id}/export": {
+            "parameters": [CONVERSATION_ID],
+            "get": {"summary": "Everything stored about the conversation (a copy on request)",
+                    "responses": {"200": _json({"type": "object", "required": [
+                        "conversation", "messages", "rating"]}, "The data"), **ERRORS}},
+        },
         "/api/health": {
             "get": {"summary": "Database, Rasa and action server status",
                      "responses": {"200": _json(_ref("Health"), "All parts answer"),
@@ -112,6 +124,10 @@ SPEC: Dict[str, Any] = {
                     "properties": {"replies": {"type": "array", "items": _ref("Reply")},
                                    "state": _ref("State"),
                                    "language": {"type": "string", "enum": ["en", "th"]}}},
+        "Erased": {"type": "object", "required": ["erased", "messages_deleted"],
+                   "properties": {"erased": {"type": "boolean"},
+                                  "messages_deleted": {"type": "integer"},
+                                  "rasa_tracker": {"type": "string"}}},
         "Health": {"type": "object", "required": ["status", "failing"], "properties": {
             "status": {"type": "string", "enum": ["ok", "unavailable"]},
             "failing": {"type": "array", "items": {

@@ -12,7 +12,7 @@ from flask import Response as FlaskResponse
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assistant import conversations
+from assistant import conversations, privacy
 from assistant.api.openapi import SPEC
 from assistant.conversations import ConversationError
 from assistant.extensions import db
@@ -76,7 +76,7 @@ def allow_any_origin(response: FlaskResponse) -> FlaskResponse:
     """The widget may be embedded on any site; the API uses no cookies, so ``*`` is safe."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
     return response
 
 
@@ -177,6 +177,18 @@ def rate_conversation(conversation_id: str) -> Response:
     conversation = conversations.find(conversation_id)
     thanks = conversations.rate(conversation, level)
     return jsonify(conversation_reply(conversation, [thanks])), 200
+
+
+@blueprint.get("/conversations/<conversation_id>/export")
+def export_conversation(conversation_id: str) -> Response:
+    """The user's copy of everything stored about the conversation (PDPA access request)."""
+    return jsonify(privacy.export(conversations.find(conversation_id))), 200
+
+
+@blueprint.delete("/conversations/<conversation_id>")
+def erase_conversation(conversation_id: str) -> Response:
+    """Erase the transcript here and in Rasa (PDPA erasure); the anonymous rating stays."""
+    return jsonify(privacy.erase(conversations.find(conversation_id), rasa())), 200
 
 
 @blueprint.get("/health")

@@ -17,7 +17,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional
+from typing import Iterable, Optional
 
 from sqlalchemy import select
 
@@ -88,32 +88,39 @@ def _p90(values: list[float]) -> float:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
+def main_topic(topics: Iterable[str]) -> Optional[str]:
+    """The most frequent of a chat's answer topics (the earliest on a tie), or None."""
+    counted = Counter(topics).most_common(1)
+    return counted[0][0] if counted else None
+
+
 def _main_topics(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
-    """Each rated chat's most frequent answer topic (the earliest on a tie)."""
+    """Each rated chat's main topic, from its answers."""
     rows = db.session.execute(
         select(Message.conversation_id, Message.topic)
         .join(Conversation).join(Rating, Rating.conversation_id == Conversation.id)
         .where(Conversation.closed_at >= start, Conversation.closed_at < end,
                Message.topic.is_not(None), Message.sender != Sender.USER)
         .order_by(Message.id)).all()
-    counts: dict[str, Counter[str]] = {}
+    topics: dict[str, list[str]] = {}
     for conversation_id, topic in rows:
-        counts.setdefault(conversation_id, Counter())[str(topic)] += 1
-    return {cid: topics.most_common(1)[0][0] for cid, topics in counts.items()}
+        topics.setdefault(conversation_id, []).append(str(topic))
+    return {cid: str(main_topic(found)) for cid, found in topics.items()}
 
 
 def rated_chats(period: Period) -> list[RatedChat]:
     """The ratings of chats closed in ``period``, oldest close first."""
     start, end = _utc(period.start), _utc(period.end)
     rows = db.session.execute(
-        select(Conversation.id, Conversation.closed_at, Rating.level, Rating.language,
-               Rating.handled_by)
+        select(Conversation.id, Conversation.closed_at, Conversation.main_topic, Rating.level,
+               Rating.language, Rating.handled_by)
         .join(Rating, Rating.conversation_id == Conversation.id)
         .where(Conversation.closed_at >= start, Conversation.closed_at < end)
         .order_by(Conversation.closed_at, Conversation.id)).all()
     topics = _main_topics(start, end) if rows else {}
     return [RatedChat(row.id, row.closed_at, row.level, row.language, row.handled_by,
-                      topics.get(row.id)) for row in rows]
+                      topics.get(row.id) or row.main_topic)  # main_topic: erased transcript
+            for row in rows]
 
 
 def _kpi_by(ratings: list[RatedChat], key: str) -> dict[str, Kpi]:

@@ -1,0 +1,77 @@
+"""Personal data (Thailand's PDPA): a conversation's data on request, erasure, retention.
+
+Erasing a conversation deletes its transcript (every message, the trainers' review marks of
+them) here and in Rasa's tracker. The conversation row (times, state, language, channel),
+its waits for staff and its rating stay, with no text: they are anonymous, and every
+satisfaction figure of the reports stays as it was (the chat's main topic is kept for the
+satisfaction-by-topic figure). The retention purge erases every chat closed more than
+``RETENTION_DAYS`` days ago.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import requests
+from sqlalchemy import delete, select
+
+from assistant.extensions import db
+from assistant.models import Conversation, Message, MessageReview, Sender, State, utcnow
+from assistant.rasa_client import RasaClient
+from assistant.reports.figures import main_topic
+
+DEFAULT_RETENTION_DAYS = 365
+
+
+def export(conversation: Conversation) -> dict[str, Any]:
+    """Everything stored about one conversation, as JSON-ready data."""
+    rating = conversation.rating
+    return {
+        "conversation": {
+            "id": conversation.id, "state": conversation.state.value,
+            "language": conversation.language, "channel": conversation.channel,
+            "started_at": conversation.created_at.isoformat(),
+            "closed_at": conversation.closed_at.isoformat() if conversation.closed_at else None,
+            "erased_at": conversation.erased_at.isoformat() if conversation.erased_at else None,
+        },
+        "messages": [{"id": m.id, "sender": m.sender.value, "text": m.text,
+                      "sent_at": m.created_at.isoformat(), "intent": m.intent,
+                      "topic": m.topic, "sources": m.sources or []}
+                     for m in conversation.messages],
+        "rating": None if rating is None else {"level": rating.level,
+                                                "rated_at": rating.created_at.isoformat()},
+    }
+
+
+def erase(conversation: Conversation, rasa: RasaClient) -> dict[str, Any]:
+    """Delete the transcript (here and in Rasa); keep the anonymous rating and timings."""
+    messages = list(conversation.messages)
+    if conversation.main_topic is None:
+        conversation.main_topic = main_topic(
+            m.topic for m in messages if m.topic and m.sender != Sender.USER)
+    ids = [m.id for m in messages]
+    if ids:
+        db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(ids)))
+        db.session.execute(delete(Message).where(Message.id.in_(ids)))
+    now = utcnow()
+    conversation.erased_at = now
+    if conversation.state != State.CLOSED:
+        conversation.state, conversation.closed_at = State.CLOSED, conversation.closed_at or now
+    db.session.commit()
+    try:
+        rasa.replace_events(conversation.id, [])
+        tracker = "erased"
+    except requests.RequestException:
+        tracker = "unavailable: erase it when Rasa is back (flask privacy erase)"
+    return {"erased": True, "messages_deleted": len(ids), "rasa_tracker": tracker}
+
+
+def purge(older_than: dt.timedelta, rasa: RasaClient) -> int:
+    """Erase the transcripts of chats closed before ``older_than`` ago; how many."""
+    due = db.session.scalars(
+        select(Conversation).where(Conversation.closed_at < utcnow() - older_than,
+                                   Conversation.erased_at.is_(None))).all()
+    for conversation in due:
+        erase(conversation, rasa)
+    return len(due)
