@@ -20,7 +20,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge tests scripts
 
-.PHONY: help setup browser train migrate run test lint typecheck validate kb-check kb-eval postgres pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser train migrate run test lint typecheck validate kb-check kb-eval postgres redis run-scale load pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -73,6 +73,35 @@ demo: setup train ## Fill var/demo.db with synthetic chats (marked demo) and run
 	@echo "Reports on the demo data: http://127.0.0.1:$(PORT)/console/reports/ (demo accounts: see above, or delete var/demo.db to refill)"
 	$(MAKE) --no-print-directory run DATABASE_URL=sqlite:///$(DEMO_DATABASE)
 
+# Scale-out profile: PostgreSQL for the service and for Rasa's trackers, Redis for Rasa's
+# lock store, rate-limit counters and push between web workers.
+SCALE_DB ?= postgresql://postgres@127.0.0.1:5432/assistant
+export RASA_PORT_2 ?= 5006
+export WEB_WORKERS ?= 2
+run-scale: export DATABASE_URL = $(SCALE_DB)
+run-scale: export RASA_URLS = http://127.0.0.1:$(RASA_PORT),http://127.0.0.1:$(RASA_PORT_2)
+run-scale: export REDIS_URL = redis://127.0.0.1:6379/0
+run-scale: export RATE_LIMIT_STORAGE = redis://127.0.0.1:6379/2
+run-scale: export RASA_DB_HOST = 127.0.0.1
+run-scale: export RASA_DB_PORT = 5432
+run-scale: export RASA_DB_NAME = rasa
+run-scale: export RASA_DB_USER = postgres
+run-scale: export RASA_DB_PASSWORD =
+run-scale: export REDIS_HOST = 127.0.0.1
+run-scale: export REDIS_PORT = 6379
+run-scale: export REDIS_LOCK_DB = 1
+run-scale: setup train postgres redis ## Scale-out: 2 web workers, 2 Rasa servers, 1 action server on PostgreSQL + Redis
+	$(SERVICE_VENV)/bin/python -m scripts.scale_databases assistant rasa
+	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
+	@echo "Demo page: http://127.0.0.1:$(PORT)/  Console: http://127.0.0.1:$(PORT)/console/"
+	$(SERVICE_VENV)/bin/honcho start -f Procfile.scale
+
+load: setup train postgres redis ## Load test of the scale-out profile (50 users, 5 min, a Rasa server killed) -> docs/benchmarks.md
+	$(SERVICE_VENV)/bin/python -m scripts.load.run --record
+
+redis: ## Use the Redis at 127.0.0.1:6379, or install and start Debian's
+	bash scripts/redis.sh
+
 lint: $(SERVICE_VENV)/.installed ## ruff
 	$(SERVICE_VENV)/bin/ruff check $(PYTHON_DIRS)
 
@@ -100,8 +129,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 browser: /usr/bin/chromium ## Install Debian's Chromium and Thai fonts for the browser tests
 
-postgres: ## Use the PostgreSQL at 127.0.0.1:5432, or install and start Debian's (tests run on it too)
+postgres: ## PostgreSQL (and Redis where possible) for the tests: use running ones or start Debian's
 	bash scripts/postgres.sh
+	bash scripts/redis.sh --optional
 
 pytest: setup train browser postgres ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
 	$(call pytest,$(RASA_VENV),tests/core)

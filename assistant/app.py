@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from assistant.extensions import db, migrate
-from assistant.rasa_client import RasaClient
+from assistant.rasa_pool import RasaPool
 from assistant.settings import ROOT, Settings
 
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
@@ -40,9 +40,10 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
-    app.extensions["rasa"] = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.extensions["rasa"] = RasaPool(settings.rasa_url.split(","),
+                                      settings.rasa_timeout_seconds)
 
-    from assistant import cli, console, security, webchat
+    from assistant import cli, console, push, security, webchat
     from assistant.api import blueprint as api
     from assistant.console import knowledge as console_knowledge
     from assistant.reports import cli as report_cli
@@ -51,6 +52,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     from assistant.training import views as training
 
     security.init_app(app, settings.rate_limit_storage)
+    push.init_app(app, settings.redis_url)
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
     console.login_manager.init_app(app)

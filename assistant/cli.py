@@ -15,7 +15,7 @@ from assistant import conversations as store
 from assistant import privacy as personal_data
 from assistant.extensions import db
 from assistant.models import Conversation, Role, User
-from assistant.rasa_client import RasaClient
+from assistant.rasa_pool import RasaPool
 
 
 def register(app: Flask) -> None:
@@ -105,6 +105,6 @@ def _conversation(conversation_id: str) -> Conversation:
     return conversation
 
 
-def _rasa() -> RasaClient:
-    client: RasaClient = current_app.extensions["rasa"]
+def _rasa() -> RasaPool:
+    client: RasaPool = current_app.extensions["rasa"]
     return client

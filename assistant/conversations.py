@@ -29,7 +29,8 @@ from assistant.models import (
     utcnow,
 )
 from assistant.nlu.language import detect_language
-from assistant.rasa_client import RasaClient, Reply
+from assistant.rasa_client import Reply
+from assistant.rasa_pool import RasaPool
 from assistant.satisfaction import RATING_PAYLOAD, question
 from knowledge.articles import Article
 
@@ -102,7 +103,7 @@ def validate_input(text: Any, payload: Any, max_length: int) -> tuple[str, Optio
 
 
 def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
-                      rasa: RasaClient) -> List[Message]:
+                      rasa: RasaPool) -> List[Message]:
     """Store the user's message, forward it if the bot is answering; return the replies."""
     rating = RATING_PAYLOAD.match(payload or "")
     if conversation.state == State.CLOSED and not rating:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from assistant.extensions import db
 from assistant.models import Conversation, Message, MessageReview, Sender, State, utcnow
-from assistant.rasa_client import RasaClient
+from assistant.rasa_pool import RasaPool
 from assistant.reports.figures import main_topic
 
 DEFAULT_RETENTION_DAYS = 365
@@ -44,7 +44,7 @@ def export(conversation: Conversation) -> dict[str, Any]:
     }
 
 
-def erase(conversation: Conversation, rasa: RasaClient) -> dict[str, Any]:
+def erase(conversation: Conversation, rasa: RasaPool) -> dict[str, Any]:
     """Delete the transcript (here and in Rasa); keep the anonymous rating and timings."""
     messages = list(conversation.messages)
     if conversation.main_topic is None:
@@ -67,7 +67,7 @@ def erase(conversation: Conversation, rasa: RasaClient) -> dict[str, Any]:
     return {"erased": True, "messages_deleted": len(ids), "rasa_tracker": tracker}
 
 
-def purge(older_than: dt.timedelta, rasa: RasaClient) -> int:
+def purge(older_than: dt.timedelta, rasa: RasaPool) -> int:
     """Erase the transcripts of chats closed before ``older_than`` ago; how many."""
     due = db.session.scalars(
         select(Conversation).where(Conversation.closed_at < utcnow() - older_than,

@@ -28,7 +28,7 @@ class Settings:
     """Everything the web service needs to know about its surroundings."""
 
     database_url: str
-    rasa_url: str
+    rasa_url: str  # one server, or several separated by commas (shared tracker store)
     actions_url: str
     secret_key: str
     secure_cookies: bool = False
@@ -46,6 +46,8 @@ class Settings:
     rate_limit_storage: str = "memory://"
     # How long one Server-Sent Events response lasts before the browser reconnects.
     stream_seconds: float = 25.0
+    # Redis for the push channel between workers ("" = streams poll the database).
+    redis_url: str = ""
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
 
@@ -53,17 +55,20 @@ class Settings:
     def from_env(cls) -> Settings:
         """Settings from the environment.
 
-        ``DATABASE_URL``, ``RASA_PORT``, ``ACTIONS_PORT``, ``SECRET_KEY``,
+        ``DATABASE_URL``, ``RASA_PORT`` (or ``RASA_URLS``, comma-separated, for several
+        Rasa servers), ``ACTIONS_PORT``, ``SECRET_KEY``,
         ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
         ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
         ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_LOGIN``,
-        ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``) and
+        ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
+        (push between workers) and
         ``SECURE_COOKIES=1`` when served over HTTPS.
         """
         return cls(
             database_url=database_url(os.environ.get("DATABASE_URL")),
-            rasa_url=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
+            rasa_url=(os.environ.get("RASA_URLS")
+                      or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"),
             actions_url=f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}",
             secret_key=os.environ.get("SECRET_KEY") or _local_secret_key(),
             secure_cookies=os.environ.get("SECURE_COOKIES", "") == "1",
@@ -75,6 +80,7 @@ class Settings:
                                      or cls.rate_limit_conversation),
             rate_limit_login=os.environ.get("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
             rate_limit_storage=os.environ.get("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
+            redis_url=os.environ.get("REDIS_URL", ""),
         )
 
 

@@ -7,9 +7,9 @@ import socket
 import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
@@ -21,13 +21,21 @@ SERVICE_BIN = ROOT / ".venv" / "bin"
 STARTUP_SECONDS = 240
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunningAssistant:
-    """Clients for a started Rasa server and the URL of its action server."""
+    """Clients for the started Rasa servers (the first is ``rasa``) and the action server."""
 
     rasa: RasaClient
     actions_url: str
     rasa_process: subprocess.Popen[bytes]
+    rasa_clients: List[RasaClient] = field(default_factory=list)
+    rasa_processes: List[subprocess.Popen[bytes]] = field(default_factory=list)
+    restart: Optional[Callable[[int], subprocess.Popen[bytes]]] = None
+
+    @property
+    def rasa_urls(self) -> str:
+        """All Rasa servers, comma-separated (``RASA_URLS``)."""
+        return ",".join(client.base_url for client in self.rasa_clients or [self.rasa])
 
 
 def free_port() -> int:
@@ -59,40 +67,59 @@ def _actions_healthy(port: int) -> bool:
 @contextmanager
 def assistant_servers(
     model: str = "models", log_dir: Path = ROOT / "var" / "log",
-    knowledge_dir: Optional[Path] = None,
+    knowledge_dir: Optional[Path] = None, rasa_servers: int = 1,
+    endpoints: str = "endpoints.yml", extra_env: Optional[Dict[str, str]] = None,
 ) -> Iterator[RunningAssistant]:
-    """Rasa (with the latest model in ``model``) and the action server on free ports.
+    """Rasa servers (with the latest model in ``model``) and the action server on free ports.
 
-    The action server reads its articles from ``knowledge_dir`` when given.
+    The action server reads its articles from ``knowledge_dir`` when given. Several Rasa
+    servers need an ``endpoints`` file with a shared tracker store and lock store
+    (``endpoints.scale.yml``); ``extra_env`` fills its variables.
     """
-    rasa_port, actions_port = free_port(), free_port()
-    env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT)}
+    rasa_ports, actions_port = [free_port() for _ in range(rasa_servers)], free_port()
+    env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT),
+           **(extra_env or {})}
     if knowledge_dir is not None:
         env["KNOWLEDGE_DIR"] = str(knowledge_dir)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     log_dir.mkdir(parents=True, exist_ok=True)
-    commands = {
-        "actions": [RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-        "rasa": [
-            RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(rasa_port),
-            "--model", model, "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-        ],
-    }
-    processes = []
+
+    def start(name: str, command: List[str]) -> subprocess.Popen[bytes]:
+        log = open(log_dir / f"{name}.log", "a")
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+
+    def rasa_command(port: int) -> List[str]:
+        return [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port),
+                "--model", model, "--endpoints", endpoints, "--credentials", "credentials.yml"]
+
+    processes = [start(f"actions-{actions_port}", [
+        RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"])]
+    running: Optional[RunningAssistant] = None
     try:
-        for name, command in commands.items():
-            log = open(log_dir / f"{name}-{rasa_port}.log", "w")
-            processes.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            )
-        client = RasaClient(f"http://127.0.0.1:{rasa_port}")
+        rasa_processes = [start(f"rasa-{port}", rasa_command(port)) for port in rasa_ports]
+        processes += rasa_processes
+        clients = [RasaClient(f"http://127.0.0.1:{port}") for port in rasa_ports]
         _wait(lambda: _actions_healthy(actions_port), "action server", processes)
-        _wait(lambda: client.model_loaded() is not None, "Rasa server", processes)
-        yield RunningAssistant(client, f"http://127.0.0.1:{actions_port}", processes[1])
+        _wait(lambda: all(client.model_loaded() is not None for client in clients),
+              "Rasa servers", processes)
+
+        def restart(index: int) -> subprocess.Popen[bytes]:
+            """Start Rasa server ``index`` again (after it was killed); wait until ready."""
+            process = start(f"rasa-{rasa_ports[index]}", rasa_command(rasa_ports[index]))
+            running.rasa_processes[index] = process  # type: ignore[union-attr]
+            processes.append(process)
+            _wait(lambda: clients[index].model_loaded() is not None, "Rasa server", [process])
+            return process
+
+        running = RunningAssistant(clients[0], f"http://127.0.0.1:{actions_port}",
+                                   rasa_processes[0], clients, rasa_processes, restart)
+        yield running
     finally:
         for process in processes:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
         for process in processes:
             try:
                 process.wait(timeout=20)
@@ -109,19 +136,21 @@ def _service_healthy(url: str) -> bool:
 
 @contextmanager
 def web_service(running: RunningAssistant, database_url: str,
-                log_dir: Path = ROOT / "var" / "log") -> Iterator[str]:
+                log_dir: Path = ROOT / "var" / "log", workers: int = 1,
+                extra_env: Optional[Dict[str, str]] = None) -> Iterator[str]:
     """The web service (gunicorn, as in ``make run``) on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url,
-           "RASA_PORT": running.rasa.base_url.rsplit(":", 1)[1],
-           "ACTIONS_PORT": running.actions_url.rsplit(":", 1)[1]}
+           "RASA_URLS": running.rasa_urls,
+           "ACTIONS_PORT": running.actions_url.rsplit(":", 1)[1], **(extra_env or {})}
     subprocess.run([str(SERVICE_BIN / "flask"), "--app", "assistant.app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     with open(log_dir / f"web-{port}.log", "w") as log:
         process = subprocess.Popen(
-            [str(SERVICE_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--worker-class",
-             "gthread", "--threads", "8", "assistant.app:create_app()"],
+            [str(SERVICE_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+             str(workers), "--worker-class", "gthread", "--threads", "8",
+             "assistant.app:create_app()"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

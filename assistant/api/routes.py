@@ -17,7 +17,8 @@ from assistant.api.openapi import SPEC
 from assistant.conversations import ConversationError
 from assistant.extensions import db
 from assistant.models import Conversation, Message, State
-from assistant.rasa_client import RasaClient
+from assistant.push import Wait, push
+from assistant.rasa_pool import RasaPool
 from assistant.security import client_limit, conversation_key, conversation_limit, limiter
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -30,9 +31,9 @@ POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 5
 
 
-def rasa() -> RasaClient:
+def rasa() -> RasaPool:
     """The Rasa client of this app."""
-    client: RasaClient = current_app.extensions["rasa"]
+    client: RasaPool = current_app.extensions["rasa"]
     return client
 
 
@@ -144,6 +145,11 @@ def events(conversation_id: str) -> FlaskResponse:
 
 
 def _event_stream(conversation_id: str, last_id: int, state: State) -> Iterator[str]:
+    with push().waiter(conversation_id) as wait:
+        yield from _events(conversation_id, last_id, state, wait)
+
+
+def _events(conversation_id: str, last_id: int, state: State, wait: Wait) -> Iterator[str]:
     deadline = time.monotonic() + current_app.config["STREAM_SECONDS"]
     heartbeat = time.monotonic() + HEARTBEAT_SECONDS
     yield "retry: 1000\n\n"
@@ -159,7 +165,7 @@ def _event_stream(conversation_id: str, last_id: int, state: State) -> Iterator[
             state = current.state
             yield f"event: state\ndata: {json.dumps({'state': state.value})}\n\n"
         db.session.rollback()  # end the read transaction: the next poll sees new rows
-        time.sleep(POLL_SECONDS)
+        wait(POLL_SECONDS)  # returns early when the conversation changes (Redis pub/sub)
 
 
 @blueprint.post("/conversations/<conversation_id>/close")

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from assistant import audit
 from assistant.extensions import db
 from assistant.models import TrainingRun, User, as_utc, utcnow
-from assistant.rasa_client import RasaClient
+from assistant.rasa_pool import RasaPool
 from assistant.training.evaluation import (
     EvaluationError,
     compare,
@@ -46,8 +46,8 @@ class TrainingError(RuntimeError):
     """A run cannot start (another one is running) or a model cannot be activated."""
 
 
-def _rasa() -> RasaClient:
-    client: RasaClient = current_app.extensions["rasa"]
+def _rasa() -> RasaPool:
+    client: RasaPool = current_app.extensions["rasa"]
     return client
 
 

@@ -28,7 +28,7 @@ from assistant.extensions import db
 from assistant.models import Message, MessageReview, Role, Sender, TrainingRun
 from assistant.nlu.language import detect_language
 from assistant.nlu.segmentation import split_words
-from assistant.rasa_client import RasaClient
+from assistant.rasa_pool import RasaPool
 from assistant.training import pipeline
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
@@ -151,7 +151,7 @@ def make_story(conversation_id: str) -> Response:
     """Turn the conversation, as Rasa tracked it, into a test story."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    rasa: RasaClient = current_app.extensions["rasa"]
+    rasa: RasaPool = current_app.extensions["rasa"]
     corrected = {m.text: str(r.intent) for m, r in db.session.execute(
         select(Message, MessageReview).join(MessageReview, MessageReview.message_id == Message.id)
         .where(Message.conversation_id == conversation_id, MessageReview.intent.is_not(None)))}

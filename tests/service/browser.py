@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from scripts.servers import ROOT, free_port
+from tests.service.console_helpers import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "var" / "test-artifacts"
@@ -46,3 +47,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in to the staff console through its login form."""
+    page.goto(base_url + "/console/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -16,9 +16,9 @@ import pytest
 from assistant.extensions import db
 from assistant.models import Conversation, Handoff, Message, Rating, Sender, State
 from assistant.reports.periods import BANGKOK
-from tests.service.browser import chromium, live_server, screenshot
+from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-from tests.service.console_helpers import PASSWORD, create_user, login
+from tests.service.console_helpers import create_user, login
 
 UTC = dt.timezone.utc
 
@@ -230,10 +230,7 @@ def test_reports_page_in_chromium_with_charts(fiscal_2560):
     email = create_user(fiscal_2560, "admin", name="Prapai")
     with live_server(fiscal_2560) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.goto(url + "/console/login")
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, url, email)
         page.get_by_role("link", name="Reports").click()
         page.get_by_label("Fiscal year (B.E.)").fill("2560")
         page.get_by_label("Thai digits in the Thai summary").check()

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from assistant.extensions import db
 from assistant.models import Message
 from scripts.servers import ROOT
-from tests.service.browser import chromium, live_server, screenshot
+from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.conftest import make_app
-from tests.service.console_helpers import PASSWORD, create_user, csrf_token, login
+from tests.service.console_helpers import create_user, csrf_token, login
 
 STAFF, TRAINER, ADMIN = "staff", "trainer", "admin"
 CHAT, TRAIN, ALL = {STAFF, ADMIN}, {TRAINER, ADMIN}, {STAFF, TRAINER, ADMIN}
@@ -196,10 +196,7 @@ def test_hostile_text_never_runs_in_widget_console_or_inbox(secure_app):
         chat.get_by_text("asked a staff member").wait_for(timeout=20000)
 
         staff = watch(browser.new_page())
-        staff.goto(url + "/console/login")
-        staff.get_by_label("E-mail").fill(staff_email)
-        staff.get_by_label("Password").fill(PASSWORD)
-        staff.get_by_role("button", name="Sign in").click()
+        sign_in(staff, url, staff_email)
         staff.get_by_role("row").filter(has_text="window.__xss").get_by_role(
             "link", name="Open").click()
         staff.get_by_role("button", name="Take over").click()

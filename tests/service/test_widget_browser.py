@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.service.browser import chromium, live_server, screenshot
-from tests.service.console_helpers import PASSWORD, create_user
+from tests.service.browser import chromium, live_server, screenshot, sign_in
+from tests.service.console_helpers import create_user
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 
@@ -104,10 +104,7 @@ def test_user_and_staff_in_two_browsers(site, app):
         chat.get_by_text("ส่งเรื่องให้เจ้าหน้าที่").wait_for(timeout=20000)
 
         staff = browser.new_context().new_page()
-        staff.goto(site + "/console/login")
-        staff.get_by_label("E-mail").fill(email)
-        staff.get_by_label("Password").fill(PASSWORD)
-        staff.get_by_role("button", name="Sign in").click()
+        sign_in(staff, site, email)
         staff.get_by_role("row").filter(has_text="วีซ่าให้สามี").get_by_role(
             "link", name="Open").click()
         staff.get_by_role("button", name="Take over").click()

@@ -1,0 +1,148 @@
+"""Load test of the scale-out profile, with one Rasa server killed and restarted mid-run.
+
+    python -m scripts.load.run [--users 50] [--seconds 300] [--kill-after 120] [--record]
+
+Starts the profile on fresh PostgreSQL databases (2 gunicorn workers, 2 Rasa servers
+sharing trackers in PostgreSQL with a Redis lock store, 1 action server; loopback only),
+runs locust headless (mixed English and Thai chats, ``scripts/load/locustfile.py``), kills
+Rasa server 1 after ``--kill-after`` seconds and starts it again, then checks that the
+service database holds every message the service acknowledged (by count and by content). Prints
+p50/p95/p99, throughput and errors; ``--record`` writes them to docs/benchmarks.md. A
+script, not a test: the figures depend on the machine. The client rate limit is lifted for
+the run (every simulated user comes from 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Optional, Sequence
+
+import psycopg
+
+from scripts.benchmark import write_section
+from scripts.servers import (
+    ROOT,
+    SERVICE_BIN,
+    RunningAssistant,
+    assistant_servers,
+    web_service,
+)
+
+ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
+OUT = ROOT / "var" / "load"
+
+
+def _kill_and_restart(running: RunningAssistant, after: float, timeline: dict[str, float],
+                      start: float) -> None:
+    time.sleep(after)
+    running.rasa_processes[0].kill()
+    timeline["killed"] = time.monotonic() - start
+    running.rasa_processes[0].wait()
+    assert running.restart is not None
+    running.restart(0)
+    timeline["back"] = time.monotonic() - start
+
+
+def _aggregated() -> dict[str, str]:
+    with open(OUT / "stats_stats.csv", encoding="utf-8") as stats:
+        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+
+
+def _failures() -> list[dict[str, str]]:
+    path = OUT / "stats_failures.csv"
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as failures:
+        return list(csv.DictReader(failures))
+
+
+def _stored_check(database: str, sent_file: Path) -> tuple[int, int]:
+    sent = [line.rstrip("\n").split("\t", 1) for line in sent_file.read_text("utf-8").splitlines()]
+    with psycopg.connect(database) as connection:
+        stored = {(conversation, text) for conversation, text in connection.execute(
+            "SELECT conversation_id, text FROM messages WHERE sender = 'user'")}
+    missing = sum(1 for conversation, text in sent if (conversation, text) not in stored)
+    return len(sent), missing
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the load test and print (and optionally record) the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--kill-after", type=int, default=120)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    names = {kind: f"{kind}_load_{uuid.uuid4().hex[:8]}" for kind in ("service", "rasa")}
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        for name in names.values():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
+    rasa_env = {"RASA_DB_HOST": "127.0.0.1", "RASA_DB_PORT": "5432",
+                "RASA_DB_NAME": names["rasa"], "RASA_DB_USER": "postgres",
+                "RASA_DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
+                "REDIS_LOCK_DB": "1"}
+    service_env = {"REDIS_URL": "redis://127.0.0.1:6379/0",
+                   "RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/2",
+                   "RATE_LIMIT_CLIENT": "1000000 per minute"}
+    sent_file = OUT / "sent.txt"
+    sent_file.write_text("", "utf-8")
+    timeline: dict[str, float] = {}
+    with assistant_servers(rasa_servers=2, endpoints="endpoints.scale.yml",
+                           extra_env=rasa_env) as running, \
+            web_service(running, database, workers=2, extra_env=service_env) as url:
+        start = time.monotonic()
+        killer = threading.Thread(target=_kill_and_restart,
+                                  args=(running, args.kill_after, timeline, start), daemon=True)
+        killer.start()
+        subprocess.run(
+            [str(SERVICE_BIN / "locust"), "-f", str(ROOT / "scripts/load/locustfile.py"),
+             "--headless", "-u", str(args.users), "-r", "10", "-t", f"{args.seconds}s",
+             "--host", url, "--csv", str(OUT / "stats"), "--only-summary"],
+            cwd=ROOT, env={**os.environ, "LOAD_SENT_FILE": str(sent_file)}, check=False,
+            capture_output=True)
+        killer.join(timeout=120)
+        time.sleep(3)  # the last replies are stored
+        sent, missing = _stored_check(database, sent_file)
+    total = _aggregated()
+    failures = _failures()
+    server_errors = sum(int(row["Occurrences"]) for row in failures
+                        if any(f" {code}" in row["Error"] or row["Error"].startswith(str(code))
+                               for code in range(500, 600)))
+    lines = [
+        f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} CPUs: "
+        f"`python -m scripts.load.run --users {args.users} --seconds {args.seconds} "
+        f"--kill-after {args.kill_after}` (locust {args.users} users, loopback).", "",
+        "| requests | failures | 5xx | p50 ms | p95 ms | p99 ms | requests/s |",
+        "|---|---|---|---|---|---|---|",
+        f"| {total['Request Count']} | {total['Failure Count']} | {server_errors} | "
+        f"{total['50%']} | {total['95%']} | {total['99%']} | "
+        f"{float(total['Requests/s']):.1f} |", "",
+        f"Rasa server 1 killed at {timeline.get('killed', float('nan')):.0f} s and answering "
+        f"again at {timeline.get('back', float('nan')):.0f} s. User messages acknowledged: "
+        f"{sent}; missing from the service database: {missing}.",
+    ]
+    if failures:
+        lines += ["", "Failures:", *[f"- {row['Method']} {row['Name']}: {row['Error']} "
+                                     f"({row['Occurrences']})" for row in failures]]
+    print("\n".join(lines))
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        for name in names.values():
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    if args.record:
+        write_section("load", lines)
+    return 0 if missing == 0 and server_errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
