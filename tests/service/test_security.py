@@ -37,14 +37,22 @@ HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
 
 
 @pytest.fixture(scope="module")
-def secure_app(servers, knowledge_dir, tmp_path_factory):
-    """A fresh service; training points at a folder with only the domain, so nothing real
-    could be retrained."""
+def secure_app(servers, tmp_path_factory):
+    """A fresh service with its own copy of the articles, one of them with a hostile title;
+    training points at a folder with only the domain, so nothing real could be retrained."""
     database = tmp_path_factory.mktemp("db") / "security.db"
     project = tmp_path_factory.mktemp("project")
     shutil.copy(ROOT / "domain.yml", project / "domain.yml")
+    articles = tmp_path_factory.mktemp("knowledge") / "articles"
+    shutil.copytree(ROOT / "knowledge" / "articles", articles)
+    overstay = articles / "visa" / "visa-overstay.md"
+    text = overstay.read_text("utf-8")
+    title = re.search(r"^title:\n  en: (.*)$", text, re.MULTILINE)
+    assert title, "visa-overstay.md: no English title"
+    overstay.write_text(text.replace(title.group(0), f"title:\n  en: '{HOSTILE} overstay'"),
+                        "utf-8")
     return make_app(f"sqlite:///{database}", servers.rasa.base_url, servers.actions_url,
-                    knowledge_dir, training_root=project, stream_seconds=0.5)
+                    articles, training_root=project, stream_seconds=0.5)
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +182,7 @@ def test_sql_injection_in_console_inputs_changes_nothing(secure_app, chat_with_m
 
 
 def test_hostile_text_never_runs_in_widget_console_or_inbox(secure_app):
-    """A user message and a staff member's name carrying script, in both browsers."""
+    """A user message, a staff member's name and an article title carrying script."""
     staff_email = create_user(secure_app, "admin", name=HOSTILE)
     with live_server(secure_app) as url, chromium() as browser:
         violations = []
@@ -202,11 +210,13 @@ def test_hostile_text_never_runs_in_widget_console_or_inbox(secure_app):
         staff.get_by_role("button", name="Take over").click()
         chat.get_by_text("has joined the chat").wait_for(timeout=10000)
         for path in ("/console/", "/console/training/?reason=handed_off",
-                     "/console/training/audit", staff.url.replace(url, "")):
+                     "/console/training/audit", "/console/knowledge/?q=overstay",
+                     staff.url.replace(url, "") + "?q=overstay fine"):
             staff.goto(url + path)
             assert staff.evaluate("window.__xss") is None, path
             assert staff.locator("img[src=x]").count() == 0, path
         assert HOSTILE in staff.locator("main").inner_text()  # shown as text
+        assert staff.locator("article.kb-card", has_text=HOSTILE).count() == 1  # the article
         screenshot(staff, "console-hostile-text-escaped")
         assert user.evaluate("window.__xss") is None
         assert chat.locator("img[src=x]").count() == 0
