@@ -10,15 +10,12 @@ import click
 from flask import Flask
 
 from assistant.reports import demo
+from assistant.reports.exports import as_number
 from assistant.reports.figures import Figures, compute
 from assistant.reports.periods import PeriodError, choose
 from assistant.satisfaction import LEVELS
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _number(value: Any) -> Optional[float]:
-    return None if value is None else float(value)
 
 
 def as_json(figures: Figures) -> dict[str, Any]:
@@ -30,12 +27,12 @@ def as_json(figures: Figures) -> dict[str, Any]:
                    "timezone": "Asia/Bangkok"},
         "responses": kpi.responses,
         "satisfied_or_better": kpi.satisfied_or_better,
-        "rate_percent": _number(kpi.rate_percent),
+        "rate_percent": as_number(kpi.rate_percent),
         "target_percent": kpi.target_percent,
         "target_met": kpi.met,
         "levels": {str(level): kpi.levels[level] for level in LEVELS},
         "closed_chats": figures.closed,
-        "response_rate_percent": _number(figures.response_rate),
+        "response_rate_percent": as_number(figures.response_rate),
         "demo_data": figures.demo,
     }
 

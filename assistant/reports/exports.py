@@ -24,7 +24,8 @@ RATING_COLUMNS = ("conversation_id", "closed_at_bangkok", "language", "handled_b
                   "level_en", "level_th", "topic")
 
 
-def _number(value: Optional[Decimal]) -> Optional[float]:
+def as_number(value: Optional[Decimal]) -> Optional[float]:
+    """A rounded percentage as a plain number for CSV, XLSX and JSON (None stays None)."""
     return None if value is None else float(value)
 
 
@@ -46,31 +47,31 @@ def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
         ("last_day", figures.period.last.isoformat()),
         ("responses", kpi.responses),
         ("satisfied_or_better", kpi.satisfied_or_better),
-        ("rate_percent", _number(kpi.rate_percent)),
+        ("rate_percent", as_number(kpi.rate_percent)),
         ("target_percent", kpi.target_percent),
         ("target_met", None if kpi.met is None else ("yes" if kpi.met else "no")),
     ]
     rows += [(f"level_{level}", kpi.levels[level]) for level in LEVELS]
     rows += [
         ("closed_chats", figures.closed),
-        ("response_rate_percent", _number(figures.response_rate)),
+        ("response_rate_percent", as_number(figures.response_rate)),
         ("chats_started", figures.started),
         ("handed_off_chats", figures.handed_off),
-        ("handoff_rate_percent", _number(figures.handoff_rate)),
+        ("handoff_rate_percent", as_number(figures.handoff_rate)),
         ("staff_waits_requested", waits.requested),
         ("staff_waits_taken", waits.taken),
         ("staff_wait_median_minutes", waits.median_minutes),
         ("staff_wait_p90_minutes", waits.p90_minutes),
         ("bot_answers", figures.bot_answers),
         ("fallback_answers", figures.fallbacks),
-        ("fallback_rate_percent", _number(figures.fallback_rate)),
+        ("fallback_rate_percent", as_number(figures.fallback_rate)),
     ]
     rows += [(f"language_{name}", count) for name, count in figures.languages.items()]
     rows += [(f"topic_{name}", count) for name, count in figures.topics]
     rows += [(f"intent_{name}", count) for name, count in figures.intents]
     for group, kpis in (("topic", figures.by_topic), ("handled_by", figures.by_handler)):
         for name, part in kpis.items():
-            rows += [(f"rate_percent_{group}_{name}", _number(part.rate_percent)),
+            rows += [(f"rate_percent_{group}_{name}", as_number(part.rate_percent)),
                      (f"responses_{group}_{name}", part.responses)]
     rows.append(("demo_data", "yes" if figures.demo else "no"))
     return rows

@@ -14,7 +14,7 @@ from assistant.reports import charts, exports, summary
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
 from assistant.reports.periods import PeriodError, choose
-from assistant.satisfaction import LEVELS, level_labels
+from assistant.satisfaction import LEVELS, Kpi, level_labels
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("reports", __name__, url_prefix="/console/reports",
@@ -42,12 +42,14 @@ def _topic_name(topic: str) -> str:
     return TOPIC_TITLES.get(topic, {}).get("en", topic)
 
 
+def _rates(kpis: dict[str, Kpi]) -> dict[str, float]:
+    return {name: float(kpi.rate_percent) for name, kpi in kpis.items()
+            if kpi.rate_percent is not None}
+
+
 def _charts(figures: Figures) -> dict[str, Any]:
     labels = level_labels("en")
-    rated = {name: float(kpi.rate_percent) for name, kpi in figures.by_topic.items()
-             if kpi.rate_percent is not None}
-    handlers = {name: float(kpi.rate_percent) for name, kpi in figures.by_handler.items()
-                if kpi.rate_percent is not None}
+    rated, handlers = _rates(figures.by_topic), _rates(figures.by_handler)
     return {
         "levels": charts.bar_chart("Answers per level",
                                    [(labels[level], figures.kpi.levels[level])

@@ -29,15 +29,17 @@ from typing import Optional, Sequence
 import psycopg
 
 from scripts.benchmark import write_section
+from scripts.scale_databases import ADMIN
+from scripts.scale_databases import main as create_databases
 from scripts.servers import (
     ROOT,
     SERVICE_BIN,
     RunningAssistant,
     assistant_servers,
+    scale_profile_env,
     web_service,
 )
 
-ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
 OUT = ROOT / "var" / "load"
 
 
@@ -84,17 +86,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     names = {kind: f"{kind}_load_{uuid.uuid4().hex[:8]}" for kind in ("service", "rasa")}
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        for name in names.values():
-            admin.execute(f'CREATE DATABASE "{name}"')
+    create_databases(list(names.values()))
     database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
-    rasa_env = {"RASA_DB_HOST": "127.0.0.1", "RASA_DB_PORT": "5432",
-                "RASA_DB_NAME": names["rasa"], "RASA_DB_USER": "postgres",
-                "RASA_DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
-                "REDIS_LOCK_DB": "1"}
-    service_env = {"REDIS_URL": "redis://127.0.0.1:6379/0",
-                   "RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/2",
-                   "RATE_LIMIT_CLIENT": "1000000 per minute"}
+    rasa_env, service_env = scale_profile_env(names["rasa"])
+    service_env["RATE_LIMIT_CLIENT"] = "1000000 per minute"
     sent_file = OUT / "sent.txt"
     sent_file.write_text("", "utf-8")
     timeline: dict[str, float] = {}

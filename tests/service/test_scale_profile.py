@@ -16,7 +16,7 @@ import requests
 
 from scripts.chat_api import ChatApi
 from scripts.console_client import ConsoleClient, create_account
-from scripts.servers import assistant_servers, web_service
+from scripts.servers import assistant_servers, scale_profile_env, web_service
 from tests.service.conftest import POSTGRES_ADMIN
 
 REDIS = "redis://127.0.0.1:6379"
@@ -40,11 +40,7 @@ def databases():
 
 @pytest.fixture(scope="module")
 def scaled(databases, knowledge_dir):
-    rasa_env = {"RASA_DB_HOST": "127.0.0.1", "RASA_DB_PORT": "5432",
-                "RASA_DB_NAME": databases["rasa"], "RASA_DB_USER": "postgres",
-                "RASA_DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
-                "REDIS_LOCK_DB": "1"}
-    service_env = {"REDIS_URL": f"{REDIS}/0", "RATE_LIMIT_STORAGE": f"{REDIS}/2"}
+    rasa_env, service_env = scale_profile_env(databases["rasa"])
     database = f"postgresql://postgres@127.0.0.1:5432/{databases['service']}"
     with assistant_servers(knowledge_dir=knowledge_dir, rasa_servers=2,
                            endpoints="endpoints.scale.yml", extra_env=rasa_env) as running, \
