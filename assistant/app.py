@@ -7,7 +7,10 @@ from typing import Optional
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from assistant.channels.line import LineChannel
 from assistant.extensions import db, migrate
+from assistant.models import CHANNEL_NAMES
+from assistant.office_hours import OfficeHours
 from assistant.rasa_pool import RasaPool
 from assistant.settings import ROOT, Settings
 
@@ -31,6 +34,14 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         RATE_LIMIT_CONVERSATION=settings.rate_limit_conversation,
         RATE_LIMIT_LOGIN=settings.rate_limit_login,
         STREAM_SECONDS=settings.stream_seconds,
+        PRESENCE_SECONDS=settings.presence_seconds,
+        CONSOLE_POLL_SECONDS=settings.console_poll_seconds,
+        OFFLINE_HANDOFF=settings.offline_handoff,
+        OFFICE_HOURS=OfficeHours.parse(settings.office_hours, settings.extra_closed_days),
+        CENTER_EMAIL=settings.center_email,
+        MAIL_FROM=settings.mail_from,
+        SMTP_URL=settings.smtp_url,
+        PUBLIC_URL=settings.public_url.rstrip("/"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -38,13 +49,19 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.jinja_env.globals["channel_names"] = CHANNEL_NAMES
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     app.extensions["rasa"] = RasaPool(settings.rasa_url.split(","),
                                       settings.rasa_timeout_seconds)
+    if settings.line_channel_secret:
+        app.extensions["line"] = LineChannel(settings.line_channel_secret,
+                                             settings.line_channel_access_token,
+                                             settings.line_api_url)
 
     from assistant import cli, console, push, security, webchat
     from assistant.api import blueprint as api
+    from assistant.channels import line_webhook
     from assistant.console import knowledge as console_knowledge
     from assistant.reports import cli as report_cli
     from assistant.reports import views as reports
@@ -55,8 +72,10 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     push.init_app(app, settings.redis_url)
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
+    csrf.exempt(line_webhook.blueprint)  # LINE's signature authenticates it instead
     console.login_manager.init_app(app)
     app.register_blueprint(api)
+    app.register_blueprint(line_webhook.blueprint)
     app.register_blueprint(console.blueprint)
     app.register_blueprint(console_knowledge.blueprint)
     app.register_blueprint(reports.blueprint)

@@ -1,17 +1,19 @@
 """Command line: console accounts, personal data, conversation housekeeping.
 
-``flask users ...``, ``flask privacy ...``, ``flask conversations ...``.
+``flask users ...``, ``flask privacy ...``, ``flask conversations ...``, ``flask mail ...``.
 """
 
 import datetime as dt
 import json
 import time
+from typing import Callable
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
 from assistant import conversations as store
+from assistant import mail as outbox
 from assistant import privacy as personal_data
 from assistant.extensions import db
 from assistant.models import Conversation, Role, User
@@ -69,13 +71,10 @@ def register(app: Flask) -> None:
                   help="repeat every N seconds (0: once)")
     def purge(days: int, every: int) -> None:
         """Retention: erase old transcripts, keep the anonymous satisfaction figures."""
-        while True:
+        def step() -> None:
             erased = personal_data.purge(dt.timedelta(days=days), _rasa())
-            db.session.remove()
             click.echo(f"erased {erased} transcript(s) of chats closed over {days} days ago")
-            if not every:
-                return
-            time.sleep(every)
+        _repeat(every, step)
 
     @app.cli.group()
     def conversations() -> None:
@@ -88,14 +87,36 @@ def register(app: Flask) -> None:
                   help="repeat every N seconds (0: once)")
     def close_inactive(minutes: int, every: int) -> None:
         """Close idle chats; each user gets the satisfaction question once."""
-        while True:
+        def step() -> None:
             closed = store.close_inactive(dt.timedelta(minutes=minutes))
-            db.session.remove()
             if closed or not every:
                 click.echo(f"closed {closed} inactive conversation(s)")
-            if not every:
-                return
-            time.sleep(every)
+        _repeat(every, step)
+
+    @app.cli.group()
+    def mail() -> None:
+        """The outbox of e-mails (offline questions and their answers)."""
+
+    @mail.command("send")
+    @click.option("--every", type=click.IntRange(min=0), default=0,
+                  help="repeat every N seconds (0: once)")
+    def send(every: int) -> None:
+        """Send queued e-mail over SMTP_URL; what fails stays queued for the next round."""
+        def step() -> None:
+            sent, waiting = outbox.send_queued()
+            if sent or waiting or not every:
+                click.echo(f"sent {sent} e-mail(s), {waiting} still queued")
+        _repeat(every, step)
+
+
+def _repeat(every: int, step: Callable[[], None]) -> None:
+    """Run ``step`` once, or every ``every`` seconds, each time in a fresh session."""
+    while True:
+        step()
+        db.session.remove()
+        if not every:
+            return
+        time.sleep(every)
 
 
 def _conversation(conversation_id: str) -> Conversation:

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 import requests
 from sqlalchemy import func, select
 
+from assistant import channels, offline
 from assistant.domain import intents
 from assistant.extensions import db
 from assistant.models import (
@@ -103,8 +104,11 @@ def validate_input(text: Any, payload: Any, max_length: int) -> tuple[str, Optio
 
 
 def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
-                      rasa: RasaPool) -> List[Message]:
-    """Store the user's message, forward it if the bot is answering; return the replies."""
+                      rasa: RasaPool, external_id: Optional[str] = None) -> List[Message]:
+    """Store the user's message, forward it if the bot is answering; return the replies.
+
+    ``external_id`` is the channel's id of the event (LINE), kept so it is stored once.
+    """
     rating = RATING_PAYLOAD.match(payload or "")
     if conversation.state == State.CLOSED and not rating:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
@@ -112,12 +116,14 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     if guess:
         conversation.language = guess.language
     db.session.add(Message(conversation=conversation, sender=Sender.USER, text=text,
-                           payload=payload, language=guess.language if guess else None))
+                           payload=payload, language=guess.language if guess else None,
+                           external_id=external_id))
     db.session.commit()  # stored before it goes anywhere
     if rating:
         return [rate(conversation, int(rating.group(1)))]
-    if conversation.state != State.BOT:
-        return []  # staff answer from the console
+    if conversation.state != State.BOT:  # staff answer from the console
+        waiting = offline.answer_waiting_user(conversation, text)
+        return [waiting] if waiting else []
     try:
         replies = rasa.send(conversation.id, text)
         tracker = rasa.tracker(conversation.id, include_events="NONE")
@@ -135,19 +141,23 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
     stored = []
     for reply in replies:
         meta = reply.metadata
-        stored.append(Message(
+        message = Message(
             conversation=conversation, sender=Sender.BOT, text=reply.text,
             buttons=reply.buttons, intent=meta.get("intent") or latest_intent.get("name"),
             confidence=meta.get("confidence", latest_intent.get("confidence")),
             topic=meta.get("topic"), article_ids=meta.get("article_ids") or [],
             sources=meta.get("sources") or [],
             language=meta.get("language") or conversation.language, details=meta,
-        ))
+        )
+        stored.append(message)
+        db.session.add(message)
         if meta.get("handoff"):
             _wait_for_staff(conversation)
+            if offline.applies():  # nobody to join: offer to answer by e-mail instead
+                message.text = offline.open_ticket(conversation)
+                message.details = {**meta, "offline_offer": True, "assistant_text": reply.text}
         if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):
             _mark_closed(conversation)
-    db.session.add_all(stored)
     db.session.commit()
     return stored
 
@@ -155,9 +165,12 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
 def _unavailable(conversation: Conversation) -> Message:
     """Rasa or the action server did not answer: apologise and queue for staff."""
     _wait_for_staff(conversation)
-    message = Message(conversation=conversation, sender=Sender.BOT,
-                      text=UNAVAILABLE[conversation.language], language=conversation.language,
-                      details={"assistant_unavailable": True})
+    offline_offer = offline.applies()
+    text = (offline.open_ticket(conversation) if offline_offer
+            else UNAVAILABLE[conversation.language])
+    message = Message(conversation=conversation, sender=Sender.BOT, text=text,
+                      language=conversation.language,
+                      details={"assistant_unavailable": True, "offline_offer": offline_offer})
     db.session.add(message)
     db.session.commit()
     return message
@@ -189,9 +202,7 @@ def close(conversation: Conversation) -> List[Message]:
                       buttons=asked["buttons"], language=conversation.language,
                       details={"satisfaction_question": True})
     _mark_closed(conversation)
-    db.session.add(message)
-    db.session.commit()
-    return [message]
+    return _commit_and_deliver(message)
 
 
 def rate(conversation: Conversation, level: object) -> Message:
@@ -230,6 +241,14 @@ STAFF_NOTICES = {
 }
 
 
+def _commit_and_deliver(message: Message) -> List[Message]:
+    """Commit, then send to the user's channel (the widget reads its event stream)."""
+    db.session.add(message)
+    db.session.commit()
+    channels.deliver([message])
+    return [message]
+
+
 def _staff_message(conversation: Conversation, user: User, text: str,
                    **details: Any) -> Message:
     message = Message(conversation=conversation, sender=Sender.STAFF, text=text,
@@ -251,8 +270,7 @@ def take_over(conversation: Conversation, user: User) -> Message:
     conversation.waiting_since = None
     notice = STAFF_NOTICES["joined"][conversation.language].format(name=user.name)
     message = _staff_message(conversation, user, notice, notice="joined")
-    db.session.commit()
-    return message
+    return _commit_and_deliver(message)[0]
 
 
 def staff_reply(conversation: Conversation, user: User, text: str, max_length: int) -> Message:
@@ -261,8 +279,7 @@ def staff_reply(conversation: Conversation, user: User, text: str, max_length: i
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
     text, _ = validate_input(text, None, max_length)
     message = _staff_message(conversation, user, text)
-    db.session.commit()
-    return message
+    return _commit_and_deliver(message)[0]
 
 
 def send_article(conversation: Conversation, user: User, article: Article) -> Message:
@@ -275,8 +292,7 @@ def send_article(conversation: Conversation, user: User, article: Article) -> Me
     message.topic = article.topic
     message.article_ids = [article.id]
     message.sources = [{"title": s.title, "url": s.url} for s in article.sources]
-    db.session.commit()
-    return message
+    return _commit_and_deliver(message)[0]
 
 
 def hand_back(conversation: Conversation, user: User) -> Message:
@@ -288,8 +304,7 @@ def hand_back(conversation: Conversation, user: User) -> Message:
     message = _staff_message(conversation, user,
                              STAFF_NOTICES["handed_back"][conversation.language],
                              notice="handed_back")
-    db.session.commit()
-    return message
+    return _commit_and_deliver(message)[0]
 
 
 def close_inactive(idle: dt.timedelta) -> int:

@@ -49,12 +49,18 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
+CHAT_ROLES = (Role.STAFF, Role.ADMIN)  # who answers chats
+
+
 class Sender(str, enum.Enum):
     """Who wrote a message."""
 
     USER = "user"
     BOT = "bot"
     STAFF = "staff"
+
+
+CHANNEL_NAMES = {"web": "Web chat", "line": "LINE"}  # Conversation.channel -> display name
 
 
 class Conversation(Base):
@@ -83,6 +89,9 @@ class Conversation(Base):
     # with the chat's main topic kept here for the satisfaction-by-topic figures.
     erased_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     main_topic: Mapped[Optional[str]] = mapped_column(String(32))
+    # Who the chat is with on a messaging channel (LINE user id) and the name they show there.
+    external_user_id: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    contact_name: Mapped[Optional[str]] = mapped_column(String(100))
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation",
                                                    order_by="Message.id")
@@ -90,6 +99,7 @@ class Conversation(Base):
     rating: Mapped[Optional[Rating]] = relationship(back_populates="conversation")
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation",
                                                    order_by="Handoff.id")
+    ticket: Mapped[Optional[Ticket]] = relationship(back_populates="conversation")
 
 
 class Message(Base):
@@ -112,9 +122,13 @@ class Message(Base):
     language: Mapped[Optional[str]] = mapped_column(String(2))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     staff_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    # The channel's own id of the event that brought the message (LINE webhookEventId), so a
+    # redelivered event is stored once.
+    external_id: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    staff_user: Mapped[Optional[User]] = relationship()
 
 
 class Rating(Base):
@@ -162,6 +176,8 @@ class User(UserMixin, Base):
         Enum(Role, native_enum=False, length=10, values_callable=_values), default=Role.STAFF)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Last request of an open console page: staff seen recently are online.
+    last_seen_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (never the password)."""
@@ -238,3 +254,57 @@ class TrainingRun(Base):
     finished_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[Optional[User]] = relationship()
+
+
+class TicketStatus(str, enum.Enum):
+    """An offline question: waiting for the user's e-mail address, sent to the center, answered."""
+
+    AWAITING_EMAIL = "awaiting_email"
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class Ticket(Base):
+    """A question left while no staff member was online; staff answer it by e-mail."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), unique=True)
+    status: Mapped[TicketStatus] = mapped_column(
+        Enum(TicketStatus, native_enum=False, length=20, values_callable=_values),
+        default=TicketStatus.AWAITING_EMAIL)
+    email: Mapped[Optional[str]] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+
+    conversation: Mapped[Conversation] = relationship(back_populates="ticket")
+    emails: Mapped[list[OutboundEmail]] = relationship(back_populates="ticket",
+                                                       order_by="OutboundEmail.id")
+
+    @property
+    def reference(self) -> str:
+        """The number the user and the center quote, e.g. "BKK-000012"."""
+        return f"BKK-{self.id:06d}"
+
+
+class OutboundEmail(Base):
+    """An e-mail in the outbox: stored first, then sent (and retried until it is)."""
+
+    __tablename__ = "outbound_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "center_notice" or "staff_reply"
+    to_address: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[Optional[str]] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+
+    ticket: Mapped[Optional[Ticket]] = relationship(back_populates="emails")

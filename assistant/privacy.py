@@ -1,7 +1,8 @@
 """Personal data (Thailand's PDPA): a conversation's data on request, erasure, retention.
 
 Erasing a conversation deletes its transcript (every message, the trainers' review marks of
-them) here and in Rasa's tracker. The conversation row (times, state, language, channel),
+them, the e-mails of an offline question and the address it was left with, the LINE user id
+and name) here and in Rasa's tracker. The conversation row (times, state, language, channel),
 its waits for staff and its rating stay, with no text: they are anonymous, and every
 satisfaction figure of the reports stays as it was (the chat's main topic is kept for the
 satisfaction-by-topic figure). The retention purge erases every chat closed more than
@@ -17,7 +18,15 @@ import requests
 from sqlalchemy import delete, select
 
 from assistant.extensions import db
-from assistant.models import Conversation, Message, MessageReview, Sender, State, utcnow
+from assistant.models import (
+    Conversation,
+    Message,
+    MessageReview,
+    OutboundEmail,
+    Sender,
+    State,
+    utcnow,
+)
 from assistant.rasa_pool import RasaPool
 from assistant.reports.figures import main_topic
 
@@ -26,11 +35,12 @@ DEFAULT_RETENTION_DAYS = 365
 
 def export(conversation: Conversation) -> dict[str, Any]:
     """Everything stored about one conversation, as JSON-ready data."""
-    rating = conversation.rating
+    rating, ticket = conversation.rating, conversation.ticket
     return {
         "conversation": {
             "id": conversation.id, "state": conversation.state.value,
             "language": conversation.language, "channel": conversation.channel,
+            "contact_name": conversation.contact_name,
             "started_at": conversation.created_at.isoformat(),
             "closed_at": conversation.closed_at.isoformat() if conversation.closed_at else None,
             "erased_at": conversation.erased_at.isoformat() if conversation.erased_at else None,
@@ -41,6 +51,10 @@ def export(conversation: Conversation) -> dict[str, Any]:
                      for m in conversation.messages],
         "rating": None if rating is None else {"level": rating.level,
                                                 "rated_at": rating.created_at.isoformat()},
+        "offline_question": None if ticket is None else {
+            "reference": ticket.reference, "email": ticket.email, "status": ticket.status.value,
+            "emails": [{"to": e.to_address, "subject": e.subject, "body": e.body,
+                        "status": e.status} for e in ticket.emails]},
     }
 
 
@@ -54,6 +68,11 @@ def erase(conversation: Conversation, rasa: RasaPool) -> dict[str, Any]:
     if ids:
         db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(ids)))
         db.session.execute(delete(Message).where(Message.id.in_(ids)))
+    if conversation.ticket is not None:
+        db.session.execute(delete(OutboundEmail)
+                           .where(OutboundEmail.ticket_id == conversation.ticket.id))
+        conversation.ticket.email = None
+    conversation.external_user_id = conversation.contact_name = None
     now = utcnow()
     conversation.erased_at = now
     if conversation.state != State.CLOSED:

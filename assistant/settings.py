@@ -50,6 +50,26 @@ class Settings:
     redis_url: str = ""
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
+    # Staff whose console was open within this many seconds are online.
+    presence_seconds: float = 90.0
+    # How often an open console page asks for the queue (counter, sound, notification).
+    console_poll_seconds: float = 5.0
+    # Outside office hours, or with no staff online, a chat asking for staff turns into a
+    # question left for an answer by e-mail (False: it simply waits in the queue).
+    offline_handoff: bool = True
+    office_hours: str = "mon-fri 08:30-16:30"  # Asia/Bangkok; "always" for a 24/7 desk
+    extra_closed_days: str = ""  # "2026-12-30,2026-12-31": closures beyond public holidays
+    # The center's mailbox (offline questions go there) and how mail leaves: an SMTP URL
+    # such as smtp://user:password@host:587?starttls=1 ("" keeps mail in the outbox).
+    center_email: str = "invest@bangkok.go.th"
+    mail_from: str = "invest@bangkok.go.th"
+    smtp_url: str = ""
+    # Where staff open the console (links in e-mails to the center).
+    public_url: str = "http://127.0.0.1:8000"
+    # LINE Messaging API channel ("" secret: the LINE webhook answers 404).
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_url: str = "https://api.line.me"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,25 +82,38 @@ class Settings:
         ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
         ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_LOGIN``,
         ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
-        (push between workers) and
-        ``SECURE_COOKIES=1`` when served over HTTPS.
+        (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail
+        question), ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``,
+        ``SMTP_URL``, ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``,
+        ``LINE_API_URL`` and ``SECURE_COOKIES=1`` when served over HTTPS.
         """
+        env = os.environ.get
         return cls(
-            database_url=database_url(os.environ.get("DATABASE_URL")),
-            rasa_url=(os.environ.get("RASA_URLS")
-                      or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"),
-            actions_url=f"http://127.0.0.1:{os.environ.get('ACTIONS_PORT', '5055')}",
-            secret_key=os.environ.get("SECRET_KEY") or _local_secret_key(),
-            secure_cookies=os.environ.get("SECURE_COOKIES", "") == "1",
+            database_url=database_url(env("DATABASE_URL")),
+            rasa_url=(env("RASA_URLS")
+                      or f"http://127.0.0.1:{env('RASA_PORT', '5005')}"),
+            actions_url=f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}",
+            secret_key=env("SECRET_KEY") or _local_secret_key(),
+            secure_cookies=env("SECURE_COOKIES", "") == "1",
             knowledge_dir=articles_dir(),
-            training_root=Path(os.environ.get("TRAINING_ROOT") or ROOT),
-            training_margin=float(os.environ.get("TRAINING_MARGIN") or 2.0),
-            rate_limit_client=os.environ.get("RATE_LIMIT_CLIENT") or cls.rate_limit_client,
-            rate_limit_conversation=(os.environ.get("RATE_LIMIT_CONVERSATION")
+            training_root=Path(env("TRAINING_ROOT") or ROOT),
+            training_margin=float(env("TRAINING_MARGIN") or 2.0),
+            rate_limit_client=env("RATE_LIMIT_CLIENT") or cls.rate_limit_client,
+            rate_limit_conversation=(env("RATE_LIMIT_CONVERSATION")
                                      or cls.rate_limit_conversation),
-            rate_limit_login=os.environ.get("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
-            rate_limit_storage=os.environ.get("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
-            redis_url=os.environ.get("REDIS_URL", ""),
+            rate_limit_login=env("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
+            rate_limit_storage=env("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
+            redis_url=env("REDIS_URL", ""),
+            offline_handoff=env("OFFLINE_HANDOFF", "1") != "0",
+            office_hours=env("OFFICE_HOURS") or cls.office_hours,
+            extra_closed_days=env("EXTRA_CLOSED_DAYS", ""),
+            center_email=env("CENTER_EMAIL") or cls.center_email,
+            mail_from=env("MAIL_FROM") or env("CENTER_EMAIL") or cls.mail_from,
+            smtp_url=env("SMTP_URL", ""),
+            public_url=(env("PUBLIC_URL") or f"http://127.0.0.1:{env('PORT', '8000')}"),
+            line_channel_secret=env("LINE_CHANNEL_SECRET", ""),
+            line_channel_access_token=env("LINE_CHANNEL_ACCESS_TOKEN", ""),
+            line_api_url=env("LINE_API_URL") or cls.line_api_url,
         )
 
 

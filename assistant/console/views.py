@@ -18,14 +18,15 @@ from flask import (
     url_for,
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from assistant import articles, conversations
+from assistant import articles, conversations, presence
 from assistant.console.forms import ActionForm, KnowledgeSearchForm, LoginForm, ReplyForm
 from assistant.conversations import ConversationError
 from assistant.extensions import db
 from assistant.models import (
+    CHAT_ROLES,
     Conversation,
     Message,
     Role,
@@ -42,7 +43,6 @@ blueprint = Blueprint("console", __name__, url_prefix="/console",
                       template_folder="templates", static_folder="static")
 login_manager = LoginManager()
 login_manager.login_view = "console.login"
-CHAT_ROLES = (Role.STAFF, Role.ADMIN)
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -204,3 +204,48 @@ def messages_json(conversation_id: str) -> Any:
              "topic": m.topic, "article_ids": m.article_ids}
             for m in db.session.scalars(query)]
     return jsonify(messages=rows, state=chat.state.value)
+
+
+# How much of the status the console's poller gets: the oldest waits, each with a preview.
+STATUS_CHATS = 50
+PREVIEW_CHARS = 80
+WAITING = Conversation.state == State.WAITING_FOR_STAFF
+
+
+@blueprint.app_context_processor
+def waiting_counter() -> dict[str, Callable[[], int]]:
+    """``waiting_count()`` in templates: the header counter's value before the first poll."""
+    return {"waiting_count": _waiting_count}
+
+
+def _waiting_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Conversation).where(WAITING)) or 0
+
+
+@blueprint.get("/queue/status.json")
+@roles_required(*CHAT_ROLES)
+def queue_status() -> Any:
+    """Waiting chats (oldest first) and staff online, for the console's counter and alerts.
+
+    Every open console page asks every few seconds: the request also marks its user online.
+    """
+    presence.touch(current_user)
+    chats = db.session.scalars(select(Conversation).where(WAITING)
+                               .order_by(Conversation.waiting_since, Conversation.id)
+                               .limit(STATUS_CHATS)).all()
+    last_user_message = (select(func.max(Message.id))
+                         .where(Message.conversation_id.in_([chat.id for chat in chats]),
+                                Message.sender == Sender.USER, Message.payload.is_(None))
+                         .group_by(Message.conversation_id))
+    previews = {chat_id: text for chat_id, text in db.session.execute(
+        select(Message.conversation_id, Message.text).where(Message.id.in_(last_user_message)))}
+    return jsonify(
+        waiting=_waiting_count(),
+        waiting_chats=[{"id": chat.id, "language": chat.language, "channel": chat.channel,
+                        "minutes": _minutes_since(chat.waiting_since),
+                        "preview": _shorten(previews.get(chat.id, ""))} for chat in chats],
+        online_staff=len(presence.online_staff()))
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "…"

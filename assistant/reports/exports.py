@@ -21,7 +21,7 @@ from assistant.satisfaction import LEVELS, level_labels
 
 Cell = Union[str, int, float, None]
 RATING_COLUMNS = ("conversation_id", "closed_at_bangkok", "language", "handled_by", "level",
-                  "level_en", "level_th", "topic")
+                  "level_en", "level_th", "topic", "channel")
 
 
 def as_number(value: Optional[Decimal]) -> Optional[float]:
@@ -34,7 +34,8 @@ def rating_rows(figures: Figures) -> list[tuple[Cell, ...]]:
     english, thai = level_labels("en"), level_labels("th")
     return [(r.conversation_id,
              in_bangkok(r.closed_at).isoformat(timespec="seconds"),
-             r.language, r.handled_by, r.level, english[r.level], thai[r.level], r.topic or "")
+             r.language, r.handled_by, r.level, english[r.level], thai[r.level], r.topic or "",
+             r.channel)
             for r in figures.ratings]
 
 
@@ -67,9 +68,11 @@ def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
         ("fallback_rate_percent", as_number(figures.fallback_rate)),
     ]
     rows += [(f"language_{name}", count) for name, count in figures.languages.items()]
+    rows += [(f"channel_{name}", count) for name, count in figures.channels.items()]
     rows += [(f"topic_{name}", count) for name, count in figures.topics]
     rows += [(f"intent_{name}", count) for name, count in figures.intents]
-    for group, kpis in (("topic", figures.by_topic), ("handled_by", figures.by_handler)):
+    for group, kpis in (("topic", figures.by_topic), ("handled_by", figures.by_handler),
+                        ("channel", figures.by_channel)):
         for name, part in kpis.items():
             rows += [(f"rate_percent_{group}_{name}", as_number(part.rate_percent)),
                      (f"responses_{group}_{name}", part.responses)]

@@ -40,6 +40,7 @@ class RatedChat:
     language: str
     handled_by: str
     topic: Optional[str]
+    channel: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Figures:
     started: int
     per_day: list[tuple[dt.date, int]]
     languages: dict[str, int]
+    channels: dict[str, int]
     topics: list[tuple[str, int]]
     intents: list[tuple[str, int]]
     handed_off: int
@@ -74,6 +76,7 @@ class Figures:
     fallback_rate: Optional[Decimal]
     by_topic: dict[str, Kpi]
     by_handler: dict[str, Kpi]
+    by_channel: dict[str, Kpi]
     demo: bool
 
 
@@ -113,13 +116,14 @@ def rated_chats(period: Period) -> list[RatedChat]:
     start, end = _utc(period.start), _utc(period.end)
     rows = db.session.execute(
         select(Conversation.id, Conversation.closed_at, Conversation.main_topic, Rating.level,
-               Rating.language, Rating.handled_by)
+               Rating.language, Rating.handled_by, Conversation.channel)
         .join(Rating, Rating.conversation_id == Conversation.id)
         .where(Conversation.closed_at >= start, Conversation.closed_at < end)
         .order_by(Conversation.closed_at, Conversation.id)).all()
     topics = _main_topics(start, end) if rows else {}
     return [RatedChat(row.id, row.closed_at, row.level, row.language, row.handled_by,
-                      topics.get(row.id) or row.main_topic)  # main_topic: erased transcript
+                      topics.get(row.id) or row.main_topic,  # main_topic: erased transcript
+                      row.channel)
             for row in rows]
 
 
@@ -150,7 +154,7 @@ def compute(period: Period) -> Figures:
         .where(Conversation.closed_at >= start, Conversation.closed_at < end)).all())
     started = db.session.execute(
         select(Conversation.id, Conversation.created_at, Conversation.language,
-               Conversation.demo)
+               Conversation.channel, Conversation.demo)
         .where(Conversation.created_at >= start, Conversation.created_at < end)).all()
     per_day = Counter(bangkok_day(row.created_at) for row in started)
     handed_off = len(set(db.session.scalars(
@@ -167,11 +171,13 @@ def compute(period: Period) -> Figures:
         response_rate=percent(len(ratings), closed), started=len(started),
         per_day=[(day, per_day[day]) for day in period.days()],
         languages=dict(Counter(row.language for row in started).most_common()),
+        channels=dict(Counter(row.channel for row in started).most_common()),
         topics=Counter(a.topic for a in answers if a.topic).most_common(TOP),
         intents=Counter(a.intent for a in answers).most_common(TOP),
         handed_off=handed_off, handoff_rate=percent(handed_off, len(started)),
         waits=_waits(start, end), bot_answers=len(answers), fallbacks=fallbacks,
         fallback_rate=percent(fallbacks, len(answers)),
         by_topic=_kpi_by(ratings, "topic"), by_handler=_kpi_by(ratings, "handled_by"),
+        by_channel=_kpi_by(ratings, "channel"),
         demo=any(row.demo for row in started),
     )

@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from assistant.console.views import CHAT_ROLES, roles_required
+from assistant.console.views import roles_required
+from assistant.models import CHAT_ROLES
 from assistant.reports import charts, exports, summary
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
@@ -76,7 +77,8 @@ def index() -> str:
         english=summary.english(figures),
         thai=summary.thai(figures, bool(form.thai_digits.data)),
         labels={"en": level_labels("en"), "th": level_labels("th")}, levels=LEVELS,
-        topic_name=_topic_name, handlers=HANDLERS, query=request.query_string.decode())
+        topic_name=_topic_name, handlers=HANDLERS,
+        query=request.query_string.decode())
 
 
 def _download(body: str | bytes, name: str, mimetype: str) -> Response:

@@ -16,16 +16,19 @@ POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect
 
 
 # Tests sign in and chat far faster than people: limits high unless a test sets its own.
-GENEROUS_LIMITS = {"rate_limit_client": "100000 per minute",
-                   "rate_limit_conversation": "10000 per minute",
-                   "rate_limit_login": "10000 per minute"}
+# A chat asking for staff waits in the queue whatever the hour, unless a test of the offline
+# handoff turns it on.
+TEST_SETTINGS = {"rate_limit_client": "100000 per minute",
+                 "rate_limit_conversation": "10000 per minute",
+                 "rate_limit_login": "10000 per minute",
+                 "offline_handoff": False}
 
 
 def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledge" / "articles",
              **settings):
     app = create_app(Settings(database_url=database_url, rasa_url=rasa_url,
                               actions_url=actions_url, secret_key="test",
-                              knowledge_dir=knowledge_dir, **{**GENEROUS_LIMITS, **settings}))
+                              knowledge_dir=knowledge_dir, **{**TEST_SETTINGS, **settings}))
     with app.app_context():
         upgrade()  # the real migrations, not create_all
     return app

@@ -22,7 +22,8 @@ CHAT, TRAIN, ALL = {STAFF, ADMIN}, {TRAINER, ADMIN}, {STAFF, TRAINER, ADMIN}
 # Every console endpoint and the roles allowed to use it (the test fails for a new endpoint
 # that is missing here).
 MATRIX = {
-    "console.queue": CHAT, "console.conversation": CHAT, "console.send_article": CHAT,
+    "console.queue": CHAT, "console.queue_status": CHAT, "console.conversation": CHAT,
+    "console.send_article": CHAT,
     "console.close": CHAT, "console.hand_back": CHAT, "console.messages_json": CHAT,
     "console.reply": CHAT, "console.take": CHAT,
     "knowledge.index": ALL, "knowledge.edit": TRAIN, "knowledge.history": TRAIN,

@@ -1,0 +1,46 @@
+"""Outgoing messages on the user's channel, for messages written outside a user's request.
+
+Replies to a user's own message go back in that request (the web API's response, a LINE
+reply). Staff replies, notices and the satisfaction question of a staff or idle close are
+written later: the web widget picks them up through its event stream, a LINE user gets them
+pushed, and the user of an offline question gets staff answers by e-mail.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from linebot.v3.messaging import ApiException
+
+from assistant import offline
+from assistant.channels.line import line_channel
+from assistant.extensions import db
+from assistant.models import Message, Sender
+
+
+def deliver(messages: list[Message]) -> None:
+    """Send ``messages`` (committed, all of one conversation) where their user is."""
+    if not messages:
+        return
+    conversation = messages[0].conversation
+    if conversation.channel == "line":
+        _push_to_line(messages)
+    for message in messages:
+        if message.sender == Sender.STAFF:
+            offline.email_staff_reply(message)
+
+
+def _push_to_line(messages: list[Message]) -> None:
+    channel = line_channel()
+    user_id = messages[0].conversation.external_user_id
+    if channel is None or not user_id:
+        error = "LINE channel not configured" if channel is None else "no LINE user id"
+    else:
+        try:
+            channel.push(user_id, messages)
+            return
+        except (ApiException, OSError) as failure:
+            error = f"LINE push failed: {failure}"[:300]
+    current_app.logger.warning("LINE: %s", error)
+    for message in messages:  # shown in the console transcript
+        message.details = {**(message.details or {}), "delivery_error": error}
+    db.session.commit()

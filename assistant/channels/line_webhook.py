@@ -1,0 +1,132 @@
+"""LINE webhook: signed events from LINE become messages of the same conversation store.
+
+Only LINE's signature (HMAC-SHA256 of the body with the channel secret) lets a request in:
+a missing or wrong ``X-Line-Signature`` is answered 400 and nothing is processed. Each LINE
+user has one open conversation at a time (channel "line"); a redelivered event (same
+``webhookEventId``) is stored once. Answers go back with the event's reply token, or are
+pushed when that fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.messaging import ApiException
+from linebot.v3.webhooks import (
+    FollowEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UserSource,
+)
+from sqlalchemy import select
+
+from assistant import conversations
+from assistant.channels.line import LineChannel, line_channel
+from assistant.conversations import ConversationError
+from assistant.extensions import db
+from assistant.models import Conversation, Message, Sender, State
+from assistant.satisfaction import RATING_PAYLOAD
+
+blueprint = Blueprint("line", __name__, url_prefix="/channels/line")
+WELCOME = ("Welcome to the Bangkok information service center for foreigners! Ask me about "
+           "visas, work permits, housing, schools, tax and more, in English or Thai.\n\n"
+           "ยินดีต้อนรับสู่ศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร "
+           "สอบถามเรื่องวีซ่า ใบอนุญาตทำงาน ที่พัก โรงเรียน ภาษี และอื่น ๆ ได้ทั้งภาษาอังกฤษและภาษาไทยค่ะ")
+TEXT_ONLY = ("Sorry, I can read text messages only. Please type your question.\n"
+             "ขออภัยค่ะ ระบบอ่านได้เฉพาะข้อความตัวอักษร กรุณาพิมพ์คำถามค่ะ")
+
+
+@blueprint.post("/webhook")
+def webhook() -> Any:
+    """Verify LINE's signature, then handle each event."""
+    channel = line_channel()
+    if channel is None:
+        abort(404)
+    signature = request.headers.get("X-Line-Signature", "")
+    try:
+        events = channel.parse(request.get_data(as_text=True), signature)
+    except InvalidSignatureError:
+        return jsonify(error={"code": "invalid_signature",
+                              "message": "X-Line-Signature does not match the body."}), 400
+    except ValueError:  # signed, but not the JSON LINE sends
+        return jsonify(error={"code": "invalid_body", "message": "Not a LINE webhook."}), 400
+    for event in events:
+        if isinstance(getattr(event, "source", None), UserSource):  # 1:1 chats only
+            _handle(channel, event)
+    return jsonify(status="ok")
+
+
+def _handle(channel: LineChannel, event: Any) -> None:
+    if isinstance(event, FollowEvent):
+        _answer(channel, event, [Message(text=WELCOME, buttons=[], sources=[])], None)
+        return
+    if isinstance(event, MessageEvent) and not isinstance(event.message, TextMessageContent):
+        _answer(channel, event, [Message(text=TEXT_ONLY, buttons=[], sources=[])], None)
+        return
+    if isinstance(event, MessageEvent):
+        text, payload = event.message.text, None
+    elif isinstance(event, PostbackEvent):
+        text = payload = event.postback.data
+    else:
+        return  # unfollow, reads, stickers in other forms: nothing to answer
+    if _seen(event.webhook_event_id):
+        return
+    conversation = _conversation(channel, event.source.user_id, payload)
+    try:
+        text, payload = conversations.validate_input(
+            None if payload else text, payload, current_app.config["MAX_TEXT_LENGTH"])
+        replies = conversations.post_user_message(
+            conversation, text, payload, current_app.extensions["rasa"],
+            external_id=event.webhook_event_id)
+    except ConversationError as error:
+        replies = [Message(text=error.message, buttons=[], sources=[])]
+    _answer(channel, event, replies, conversation)
+
+
+def _seen(event_id: str) -> bool:
+    """True if this event was stored before (LINE redelivers when it got no answer)."""
+    return db.session.scalar(select(Message.id).where(Message.external_id == event_id)) \
+        is not None
+
+
+def _conversation(channel: LineChannel, user_id: str, payload: Optional[str]) -> Conversation:
+    """The user's open conversation; a rating may still go to the one just closed."""
+    latest = db.session.scalar(
+        select(Conversation).where(Conversation.channel == "line",
+                                   Conversation.external_user_id == user_id,
+                                   Conversation.erased_at.is_(None))
+        .order_by(Conversation.created_at.desc()).limit(1))
+    if latest is not None and (latest.state != State.CLOSED
+                               or RATING_PAYLOAD.match(payload or "")):
+        return latest
+    conversation = conversations.start(channel="line")
+    conversation.external_user_id = user_id
+    name = channel.display_name(user_id)
+    conversation.contact_name = name[:100] if name else None
+    db.session.commit()
+    return conversation
+
+
+def _answer(channel: LineChannel, event: Any, replies: list[Message],
+            conversation: Optional[Conversation]) -> None:
+    if not replies:
+        return
+    try:
+        channel.reply(event.reply_token, replies)
+        return
+    except (ApiException, OSError) as error:  # token expired or used: push instead
+        current_app.logger.warning("LINE: reply failed (%s); pushing instead", error)
+    try:
+        channel.push(event.source.user_id, replies)
+    except (ApiException, OSError) as error:
+        current_app.logger.error("LINE: push failed too: %s", error)
+        if conversation is not None:
+            for reply in replies:
+                if reply.sender == Sender.BOT and reply.id:
+                    reply.details = {**(reply.details or {}),
+                                     "delivery_error": f"LINE: {error}"[:300]}
+            db.session.commit()
+

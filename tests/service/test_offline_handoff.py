@@ -1,0 +1,178 @@
+"""Offline handoff: no staff online -> a question with an e-mail address, mail both ways."""
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from assistant import presence
+from assistant.extensions import db
+from assistant.models import OutboundEmail, Ticket, User
+from assistant.reports.periods import BANGKOK
+from scripts.servers import free_port
+from tests.service.conftest import make_app
+from tests.service.console_helpers import create_user, csrf_token, login
+from tests.service.mail_capture import smtp_capture
+
+CENTER = "invest@bangkok.go.th"
+NOBODY_ONLINE = {"offline_handoff": True, "presence_seconds": 0.001}
+REFERENCE = re.compile(r"BKK-\d{6}")
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    with smtp_capture() as capture:
+        yield capture
+
+
+@pytest.fixture(scope="module")
+def offline_app(database_url, servers, knowledge_dir, smtp):
+    return make_app(database_url, servers.rasa.base_url, servers.actions_url, knowledge_dir,
+                    smtp_url=smtp.url, public_url="https://assistant.example",
+                    **NOBODY_ONLINE)
+
+
+def chat(client):
+    conversation = client.post("/api/conversations").get_json()["id"]
+    url = f"/api/conversations/{conversation}"
+
+    def say(text):
+        response = client.post(f"{url}/messages", json={"text": text})
+        assert response.status_code == 200
+        return response.get_json()
+    return conversation, say
+
+
+def staff_answers(app, conversation, text):
+    """Take the chat over in the console and reply; returns the conversation page's HTML."""
+    staff = app.test_client()
+    login(staff, create_user(app, "staff", name="Malee"))
+    page = f"/console/conversations/{conversation}"
+    assert conversation in staff.get("/console/").get_data(True)  # in the queue
+    staff.post(f"{page}/take", data={"csrf_token": csrf_token(staff, page)})
+    staff.post(f"{page}/reply", data={"csrf_token": csrf_token(staff, page), "text": text})
+    return staff.get(page).get_data(as_text=True)
+
+
+def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
+        offline_app, smtp):
+    client = offline_app.test_client()
+    conversation, say = chat(client)
+    offer = say("I want to talk to a human")
+    assert offer["state"] == "waiting_for_staff"
+    assert "No staff member of the center is online" in offer["replies"][-1]["text"]
+    assert "e-mail address" in offer["replies"][-1]["text"]
+
+    reminder = say("My landlord kept my deposit of 20,000 baht. What can I do?")
+    assert "write your e-mail address" in reminder["replies"][0]["text"]
+    before = len(smtp.messages)
+    registered = say("You can write to anna.muller@example.com")["replies"][0]["text"]
+    found = REFERENCE.search(registered)
+    assert found, registered
+    reference = found.group(0)
+    assert "anna.muller@example.com" in registered
+
+    notice = smtp.wait_for(before + 1)[before]
+    assert (notice["To"], notice["Reply-To"]) == (CENTER, "anna.muller@example.com")
+    assert reference in notice["Subject"]
+    body = notice.get_content()
+    assert "My landlord kept my deposit of 20,000 baht" in body
+    assert f"https://assistant.example/console/conversations/{conversation}" in body
+
+    assert reference in say("The contract ends in March.")["replies"][0]["text"]
+    assert len(smtp.messages) == before + 1  # details are added in the chat, not mailed
+
+    page = staff_answers(offline_app, conversation,
+                         "Hello Anna, the landlord must return the deposit within 7 days.")
+    assert f"Offline question {reference}" in page and "anna.muller@example.com" in page
+    answer = smtp.wait_for(before + 2)[before + 1]
+    assert answer["To"] == "anna.muller@example.com" and reference in answer["Subject"]
+    assert (answer["From"], answer["Reply-To"]) == (CENTER, CENTER)
+    assert "the landlord must return the deposit within 7 days" in answer.get_content()
+    assert "Malee" in answer.get_content()
+    in_chat = client.get(f"/api/conversations/{conversation}/messages").get_json()
+    assert in_chat["replies"][-1]["text"].startswith("Hello Anna")  # and in the open chat
+    with offline_app.app_context():
+        ticket = db.session.scalars(select(Ticket).where(
+            Ticket.conversation_id == conversation)).one()
+        assert (ticket.status.value, ticket.reference) == ("answered", reference)
+        assert {e.status for e in ticket.emails} == {"sent"}
+
+
+def test_thai_offline_question_and_thai_answer(offline_app, smtp):
+    client = offline_app.test_client()
+    conversation, say = chat(client)
+    offer = say("ขอคุยกับเจ้าหน้าที่ค่ะ")["replies"][-1]["text"]
+    assert "ไม่มีเจ้าหน้าที่ของศูนย์ออนไลน์" in offer and "เวลาทำการ" in offer
+    registered = say("อยากทราบเรื่องต่อวีซ่าค่ะ อีเมล somsri@example.co.th")["replies"][0]["text"]
+    assert "หมายเลข BKK-" in registered
+    before = len(smtp.messages)
+    staff_answers(offline_app, conversation, "สวัสดีค่ะ ยื่นต่อวีซ่าได้ที่สำนักงานตรวจคนเข้าเมืองค่ะ")
+    answer = smtp.wait_for(before + 1)[-1]
+    assert answer["To"] == "somsri@example.co.th"
+    assert answer["Subject"].startswith("คำตอบจากศูนย์บริการข้อมูลสำหรับชาวต่างชาติ")
+    assert "ยื่นต่อวีซ่าได้ที่สำนักงานตรวจคนเข้าเมืองค่ะ" in answer.get_content()
+
+
+def test_mail_waits_in_the_outbox_while_smtp_is_down(database_url, servers, knowledge_dir,
+                                                    smtp):
+    down = make_app(database_url, servers.rasa.base_url, servers.actions_url, knowledge_dir,
+                    smtp_url=f"smtp://127.0.0.1:{free_port()}", **NOBODY_ONLINE)
+    _, say = chat(down.test_client())
+    say("Can I speak to a person?")
+    registered = say("bob@example.org")["replies"][0]["text"]
+    assert REFERENCE.search(registered)  # the user is served although mail is down
+    with down.app_context():
+        queued = db.session.scalars(select(OutboundEmail).where(
+            OutboundEmail.to_address == CENTER, OutboundEmail.status == "queued")).all()
+        assert queued and all(e.last_error for e in queued)
+
+    back_up = make_app(database_url, servers.rasa.base_url, servers.actions_url, knowledge_dir,
+                       smtp_url=smtp.url)
+    before = len(smtp.messages)
+    result = back_up.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0
+    sent = re.search(r"sent (\d+) e-mail", result.output)
+    assert sent and int(sent.group(1)) >= 1
+    assert any("bob@example.org" == m["Reply-To"] for m in smtp.wait_for(before + 1)[before:])
+
+
+def test_with_staff_online_in_office_hours_the_chat_waits_for_them(
+        database_url, servers, knowledge_dir, smtp):
+    app = make_app(database_url, servers.rasa.base_url, servers.actions_url, knowledge_dir,
+                   offline_handoff=True, office_hours="always", presence_seconds=60,
+                   smtp_url=smtp.url)
+    email = create_user(app, "staff")
+    with app.app_context():
+        presence.touch(db.session.scalars(select(User).where(User.email == email)).one())
+    conversation, say = chat(app.test_client())
+    asked = say("I want to talk to a human")["replies"][-1]["text"]
+    assert "I've asked a staff member" in asked
+    with app.app_context():
+        assert db.session.scalar(select(Ticket).where(
+            Ticket.conversation_id == conversation)) is None
+
+
+def test_outside_office_hours_even_online_staff_leave_it_to_e_mail(
+        database_url, servers, knowledge_dir, smtp):
+    today = dt.datetime.now(BANGKOK).date()
+    closed = ",".join(str(today + dt.timedelta(days=d)) for d in (-1, 0, 1))
+    app = make_app(database_url, servers.rasa.base_url, servers.actions_url, knowledge_dir,
+                   offline_handoff=True, office_hours="mon-sun 00:00-23:59",
+                   extra_closed_days=closed, presence_seconds=60, smtp_url=smtp.url)
+    email = create_user(app, "staff")
+    with app.app_context():
+        presence.touch(db.session.scalars(select(User).where(User.email == email)).one())
+    _, say = chat(app.test_client())
+    assert "No staff member" in say("I want to talk to a human")["replies"][-1]["text"]
+
+
+def test_assistant_down_and_nobody_online_offers_the_e_mail_route(database_url,
+                                                                  knowledge_dir):
+    dead = f"http://127.0.0.1:{free_port()}"
+    app = make_app(database_url, dead, dead, knowledge_dir, **NOBODY_ONLINE)
+    _, say = chat(app.test_client())
+    body = say("Where do I pay my condo tax?")
+    assert body["state"] == "waiting_for_staff"
+    assert "No staff member of the center is online" in body["replies"][0]["text"]
