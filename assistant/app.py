@@ -59,7 +59,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
                                              settings.line_channel_access_token,
                                              settings.line_api_url)
 
-    from assistant import cli, console, push, security, webchat
+    from assistant import cli, console, push, rating_page, security, webchat
     from assistant.api import blueprint as api
     from assistant.channels import line_webhook
     from assistant.console import knowledge as console_knowledge
@@ -76,6 +76,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     console.login_manager.init_app(app)
     app.register_blueprint(api)
     app.register_blueprint(line_webhook.blueprint)
+    app.register_blueprint(rating_page.blueprint)
     app.register_blueprint(console.blueprint)
     app.register_blueprint(console_knowledge.blueprint)
     app.register_blueprint(reports.blueprint)

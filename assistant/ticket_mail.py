@@ -6,6 +6,7 @@ from flask import current_app
 
 from assistant import mail
 from assistant.models import CHANNEL_NAMES, Message, Sender, Ticket
+from assistant.rating_link import rating_url
 from assistant.reports.periods import in_bangkok
 
 LANGUAGES = {"en": "English", "th": "Thai"}
@@ -31,10 +32,12 @@ USER_REPLY = {
            "[{reference}]",
            "Hello,\n\n{text}\n\n{staff}\nInformation service center for foreigners, "
            "Bangkok Metropolitan Administration\n{center}\n\n"
-           "Reference: {reference}. Reply to this e-mail if you have more questions.\n"),
+           "Reference: {reference}. Reply to this e-mail if you have more questions.\n\n"
+           "How satisfied are you with our answer? Tell us with one click:\n{rating}\n"),
     "th": ("คำตอบจากศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร [{reference}]",
            "สวัสดีค่ะ\n\n{text}\n\n{staff}\nศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร\n"
-           "{center}\n\nหมายเลขอ้างอิง {reference} หากมีคำถามเพิ่มเติม ตอบกลับอีเมลนี้ได้ค่ะ\n"),
+           "{center}\n\nหมายเลขอ้างอิง {reference} หากมีคำถามเพิ่มเติม ตอบกลับอีเมลนี้ได้ค่ะ\n\n"
+           "คุณพึงพอใจกับคำตอบของเรามากน้อยเพียงใด ให้คะแนนได้ที่:\n{rating}\n"),
 }
 
 
@@ -63,7 +66,8 @@ def queue_staff_reply(ticket: Ticket, message: Message) -> None:
     center = current_app.config["CENTER_EMAIL"]
     mail.queue("staff_reply", str(ticket.email), subject.format(reference=ticket.reference),
                body.format(text=message.text, staff=staff, center=center,
-                           reference=ticket.reference),
+                           reference=ticket.reference,
+                           rating=rating_url(ticket.conversation)),
                ticket=ticket, reply_to=center)
 
 

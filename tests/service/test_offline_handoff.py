@@ -55,6 +55,19 @@ def staff_answers(app, conversation, text):
     return staff.get(page).get_data(as_text=True)
 
 
+def rate_by_link(client, body, level, shown):
+    """Open the rating link of an answer e-mail and press one of the five buttons."""
+    link = re.search(r"https://assistant\.example(/rate/\S+)", body)
+    assert link, body
+    page = client.get(link.group(1)).get_data(as_text=True)
+    assert shown in page and page.count('name="level"') == 5
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, page
+    rated = client.post(link.group(1), data={"csrf_token": token.group(1), "level": level})
+    assert rated.status_code == 200
+    return rated.get_data(as_text=True)
+
+
 def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
         offline_app, smtp):
     client = offline_app.test_client()
@@ -93,11 +106,14 @@ def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
     assert "Malee" in answer.get_content()
     in_chat = client.get(f"/api/conversations/{conversation}/messages").get_json()
     assert in_chat["replies"][-1]["text"].startswith("Hello Anna")  # and in the open chat
+    rate_by_link(client, answer.get_content(), 4, "How satisfied are you")
     with offline_app.app_context():
         ticket = db.session.scalars(select(Ticket).where(
             Ticket.conversation_id == conversation)).one()
         assert (ticket.status.value, ticket.reference) == ("answered", reference)
         assert {e.status for e in ticket.emails} == {"sent"}
+        assert (ticket.conversation.rating.level, ticket.conversation.rating.handled_by) == (
+            4, "staff")
 
 
 def test_thai_offline_question_and_thai_answer(offline_app, smtp):
@@ -113,6 +129,9 @@ def test_thai_offline_question_and_thai_answer(offline_app, smtp):
     assert answer["To"] == "somsri@example.co.th"
     assert answer["Subject"].startswith("คำตอบจากศูนย์บริการข้อมูลสำหรับชาวต่างชาติ")
     assert "ยื่นต่อวีซ่าได้ที่สำนักงานตรวจคนเข้าเมืองค่ะ" in answer.get_content()
+    page = rate_by_link(client, answer.get_content(), 5, "พึงพอใจมาก")
+    assert "ขอบคุณสำหรับความคิดเห็น" in page
+    assert client.get("/rate/forged-token").status_code == 404
 
 
 def test_mail_waits_in_the_outbox_while_smtp_is_down(database_url, servers, knowledge_dir,
