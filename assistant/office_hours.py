@@ -87,7 +87,7 @@ class OfficeHours:
         return None
 
     def describe(self, language: str) -> str:
-        """The hours in words, e.g. "Monday to Friday 08:30-16:30 (Bangkok time)"."""
+        """The hours in words, e.g. "Monday to Friday 08:30–16:30 Bangkok time, except ..."."""
         if self.always:
             return "every day, 24 hours" if language == "en" else "ทุกวัน ตลอด 24 ชั่วโมง"
         joiner = " to " if language == "en" else "–"
@@ -100,7 +100,7 @@ class OfficeHours:
             hours = f"{opening.opens:%H:%M}–{opening.closes:%H:%M}"
             parts.append(f"{days} {hours}" + ("" if language == "en" else " น."))
         if language == "en":
-            return ", ".join(parts) + " (Bangkok time), except public holidays"
+            return ", ".join(parts) + " Bangkok time, except public holidays"
         return ", ".join(parts) + " ยกเว้นวันหยุดราชการ"
 
 

@@ -98,10 +98,15 @@ def _quick_reply(message: Message) -> Optional[QuickReply]:
     if not buttons:
         return None
     return QuickReply(items=[
-        QuickReplyItem(action=PostbackAction(label=button["title"][:MAX_LABEL],
+        QuickReplyItem(action=PostbackAction(label=_label(button["title"]),
                                              data=button["payload"],
                                              display_text=button["title"]))
         for button in buttons[:MAX_QUICK_REPLIES]])
+
+
+def _label(title: str) -> str:
+    """A quick-reply label within LINE's 20 characters, marked when shortened."""
+    return title if len(title) <= MAX_LABEL else title[:MAX_LABEL - 1] + "…"
 
 
 def line_channel() -> Optional[LineChannel]:

@@ -177,6 +177,7 @@ def test_thai_user_gets_thai_answers_and_thai_quick_replies(line, fake, webhook,
     labels = [item["action"]["label"] for message in fake.sent("reply")
               for item in (message.get("quickReply") or {}).get("items", [])]
     assert "พึงพอใจมาก" in labels
+    assert all(len(label) <= 20 for label in labels)  # LINE refuses longer labels
 
 
 def test_a_redelivered_event_is_stored_and_answered_once(line, fake, webhook, line_user):

@@ -50,7 +50,7 @@ def test_extra_closed_days_and_several_rules():
     assert hours.is_open(bangkok(2026, 12, 12, 11, 0))  # Saturday morning
     assert not hours.is_open(bangkok(2026, 12, 12, 12, 0))
     assert hours.describe("en") == ("Monday to Friday 08:30–16:30, Saturday 09:00–12:00 "
-                                    "(Bangkok time), except public holidays")
+                                    "Bangkok time, except public holidays")
     assert hours.describe("th") == ("วันจันทร์–วันศุกร์ 08:30–16:30 น., วันเสาร์ 09:00–12:00 น. "
                                     "ยกเว้นวันหยุดราชการ")
 
