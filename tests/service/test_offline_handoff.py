@@ -112,8 +112,8 @@ def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
             Ticket.conversation_id == conversation)).one()
         assert (ticket.status.value, ticket.reference) == ("answered", reference)
         assert {e.status for e in ticket.emails} == {"sent"}
-        assert (ticket.conversation.rating.level, ticket.conversation.rating.handled_by) == (
-            4, "staff")
+        rating = ticket.conversation.rating
+        assert rating and (rating.level, rating.handled_by) == (4, "staff")
 
 
 def test_thai_offline_question_and_thai_answer(offline_app, smtp):
