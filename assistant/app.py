@@ -59,7 +59,15 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
                                              settings.line_channel_access_token,
                                              settings.line_api_url)
 
-    from assistant import cli, console, push, rating_page, security, webchat
+    from assistant import (
+        cli,
+        console,
+        console_models,  # noqa: F401 - the console's tables and relations
+        push,
+        rating_page,
+        security,
+        webchat,
+    )
     from assistant.api import blueprint as api
     from assistant.channels import line_webhook
     from assistant.console import knowledge as console_knowledge

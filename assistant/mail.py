@@ -17,17 +17,17 @@ from flask import current_app
 from sqlalchemy import select
 
 from assistant.extensions import db
-from assistant.models import OutboundEmail, Ticket, utcnow
+from assistant.models import Conversation, OutboundEmail, Ticket, utcnow
 
 SMTP_TIMEOUT_SECONDS = 10
 MAX_ATTEMPTS = 20
 
 
-def queue(kind: str, to: str, subject: str, body: str, ticket: Optional[Ticket] = None,
-          reply_to: Optional[str] = None) -> OutboundEmail:
-    """Add an e-mail to the outbox (the caller commits; ``send_queued`` sends it)."""
+def queue(kind: str, to: str, subject: str, body: str, conversation: Conversation,
+          ticket: Optional[Ticket] = None, reply_to: Optional[str] = None) -> OutboundEmail:
+    """Add an e-mail about ``conversation`` to the outbox (the caller commits)."""
     queued = OutboundEmail(kind=kind, to_address=to, subject=subject, body=body,
-                           ticket=ticket, reply_to=reply_to)
+                           conversation_id=conversation.id, ticket=ticket, reply_to=reply_to)
     db.session.add(queued)
     return queued
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assistant.extensions import Base
+
+if TYPE_CHECKING:  # the staff console's own tables
+    from assistant.console_models import Label, Note
 
 
 def _values(enum_class: type[enum.Enum]) -> list[str]:
@@ -100,6 +103,10 @@ class Conversation(Base):
     handoffs: Mapped[list[Handoff]] = relationship(back_populates="conversation",
                                                    order_by="Handoff.id")
     ticket: Mapped[Optional[Ticket]] = relationship(back_populates="conversation")
+    labels: Mapped[list[Label]] = relationship(secondary="conversation_labels",
+                                               order_by="Label.name")
+    notes: Mapped[list[Note]] = relationship(back_populates="conversation",
+                                             order_by="Note.id")
 
 
 class Message(Base):
@@ -176,8 +183,9 @@ class User(UserMixin, Base):
         Enum(Role, native_enum=False, length=10, values_callable=_values), default=Role.STAFF)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Last request of an open console page: staff seen recently are online.
+    # Last request of an open console page: staff seen recently are online, unless away.
     last_seen_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    away: Mapped[bool] = mapped_column(default=False)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (never the password)."""
@@ -296,7 +304,10 @@ class OutboundEmail(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tickets.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "center_notice" or "staff_reply"
+    # The conversation an e-mail is about (a transcript sent on request, or a ticket's mail).
+    conversation_id: Mapped[Optional[str]] = mapped_column(ForeignKey("conversations.id"),
+                                                           index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # center_notice, staff_reply, transcript
     to_address: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[Optional[str]] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

@@ -23,9 +23,9 @@ def touch(user: User) -> None:
 
 
 def online_staff() -> list[User]:
-    """Active staff and admins seen within ``PRESENCE_SECONDS``, most recently seen first."""
+    """Active staff and admins seen within ``PRESENCE_SECONDS`` and not away, latest first."""
     since = utcnow() - dt.timedelta(seconds=current_app.config["PRESENCE_SECONDS"])
     return list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.role.in_(CHAT_ROLES),
-                           User.last_seen_at >= since)
+        select(User).where(User.active.is_(True), User.away.is_(False),
+                           User.role.in_(CHAT_ROLES), User.last_seen_at >= since)
         .order_by(User.last_seen_at.desc())))

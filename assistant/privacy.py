@@ -68,9 +68,9 @@ def erase(conversation: Conversation, rasa: RasaPool) -> dict[str, Any]:
     if ids:
         db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(ids)))
         db.session.execute(delete(Message).where(Message.id.in_(ids)))
+    db.session.execute(delete(OutboundEmail)
+                       .where(OutboundEmail.conversation_id == conversation.id))
     if conversation.ticket is not None:
-        db.session.execute(delete(OutboundEmail)
-                           .where(OutboundEmail.ticket_id == conversation.ticket.id))
         conversation.ticket.email = None
     conversation.external_user_id = conversation.contact_name = None
     now = utcnow()

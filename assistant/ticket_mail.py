@@ -55,8 +55,8 @@ def queue_center_notice(ticket: Ticket) -> None:
     subject = (f"[{ticket.reference}] Question left outside staff hours "
                f"({LANGUAGES.get(conversation.language, conversation.language)}, "
                f"{CHANNEL_NAMES.get(conversation.channel, conversation.channel)})")
-    mail.queue("center_notice", config["CENTER_EMAIL"], subject, body, ticket=ticket,
-               reply_to=ticket.email)
+    mail.queue("center_notice", config["CENTER_EMAIL"], subject, body, conversation,
+               ticket=ticket, reply_to=ticket.email)
 
 
 def queue_staff_reply(ticket: Ticket, message: Message) -> None:
@@ -68,7 +68,7 @@ def queue_staff_reply(ticket: Ticket, message: Message) -> None:
                body.format(text=message.text, staff=staff, center=center,
                            reference=ticket.reference,
                            rating=rating_url(ticket.conversation)),
-               ticket=ticket, reply_to=center)
+               ticket.conversation, ticket=ticket, reply_to=center)
 
 
 def _transcript(messages: list[Message]) -> str:
