@@ -37,6 +37,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         PRESENCE_SECONDS=settings.presence_seconds,
         CONSOLE_POLL_SECONDS=settings.console_poll_seconds,
         OFFLINE_HANDOFF=settings.offline_handoff,
+        AUTO_ASSIGN=settings.auto_assign,
         OFFICE_HOURS=OfficeHours.parse(settings.office_hours, settings.extra_closed_days),
         CENTER_EMAIL=settings.center_email,
         MAIL_FROM=settings.mail_from,
@@ -70,7 +71,12 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     )
     from assistant.api import blueprint as api
     from assistant.channels import line_webhook
+    from assistant.console import assignment as console_assignment
+    from assistant.console import canned as console_canned
+    from assistant.console import history as console_history
     from assistant.console import knowledge as console_knowledge
+    from assistant.console import labels as console_labels
+    from assistant.console import notes as console_notes
     from assistant.reports import cli as report_cli
     from assistant.reports import views as reports
     from assistant.training import cli as training_cli
@@ -86,7 +92,12 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     app.register_blueprint(line_webhook.blueprint)
     app.register_blueprint(rating_page.blueprint)
     app.register_blueprint(console.blueprint)
+    app.register_blueprint(console_assignment.blueprint)
+    app.register_blueprint(console_canned.blueprint)
     app.register_blueprint(console_knowledge.blueprint)
+    app.register_blueprint(console_notes.blueprint)
+    app.register_blueprint(console_labels.blueprint)
+    app.register_blueprint(console_history.blueprint)
     app.register_blueprint(reports.blueprint)
     app.register_blueprint(training.blueprint)
     app.register_blueprint(webchat.blueprint)

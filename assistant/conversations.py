@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 import requests
 from sqlalchemy import func, select
 
-from assistant import channels, offline
+from assistant import assignment, channels, offline
 from assistant.domain import intents
 from assistant.extensions import db
 from assistant.models import (
@@ -181,6 +181,7 @@ def _wait_for_staff(conversation: Conversation) -> None:
         conversation.waiting_since = utcnow()
         db.session.add(Handoff(conversation_id=conversation.id,
                                requested_at=conversation.waiting_since))
+        assignment.assign_automatically(conversation)
     conversation.state = State.WAITING_FOR_STAFF
 
 

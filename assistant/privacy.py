@@ -1,12 +1,13 @@
 """Personal data (Thailand's PDPA): a conversation's data on request, erasure, retention.
 
+The export is the user's copy: staff's private notes are internal and stay out of it.
 Erasing a conversation deletes its transcript (every message, the trainers' review marks of
-them, the e-mails of an offline question and the address it was left with, the LINE user id
-and name) here and in Rasa's tracker. The conversation row (times, state, language, channel),
-its waits for staff and its rating stay, with no text: they are anonymous, and every
-satisfaction figure of the reports stays as it was (the chat's main topic is kept for the
-satisfaction-by-topic figure). The retention purge erases every chat closed more than
-``RETENTION_DAYS`` days ago.
+them, staff's private notes and their @mentions, every e-mail about the chat and the address
+of an offline question, the LINE user id and name) here and in Rasa's tracker. The
+conversation row (times, state, language, channel, labels), its waits for staff and its
+rating stay, with no text: they are anonymous, and every satisfaction figure of the reports
+stays as it was (the chat's main topic is kept for the satisfaction-by-topic figure). The
+retention purge erases every chat closed more than ``RETENTION_DAYS`` days ago.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import requests
 from sqlalchemy import delete, select
 
+from assistant.console_models import Note, NoteMention
 from assistant.extensions import db
 from assistant.models import (
     Conversation,
@@ -34,7 +36,7 @@ DEFAULT_RETENTION_DAYS = 365
 
 
 def export(conversation: Conversation) -> dict[str, Any]:
-    """Everything stored about one conversation, as JSON-ready data."""
+    """What is stored about one conversation for its user, as JSON-ready data (no notes)."""
     rating, ticket = conversation.rating, conversation.ticket
     return {
         "conversation": {
@@ -68,6 +70,9 @@ def erase(conversation: Conversation, rasa: RasaPool) -> dict[str, Any]:
     if ids:
         db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(ids)))
         db.session.execute(delete(Message).where(Message.id.in_(ids)))
+    notes = select(Note.id).where(Note.conversation_id == conversation.id)
+    db.session.execute(delete(NoteMention).where(NoteMention.note_id.in_(notes)))
+    db.session.execute(delete(Note).where(Note.conversation_id == conversation.id))
     db.session.execute(delete(OutboundEmail)
                        .where(OutboundEmail.conversation_id == conversation.id))
     if conversation.ticket is not None:

@@ -57,6 +57,9 @@ class Settings:
     # Outside office hours, or with no staff online, a chat asking for staff turns into a
     # question left for an answer by e-mail (False: it simply waits in the queue).
     offline_handoff: bool = True
+    # A chat that starts waiting goes to the least busy staff member online (False: it waits
+    # unassigned until someone takes it).
+    auto_assign: bool = False
     office_hours: str = "mon-fri 08:30-16:30"  # Asia/Bangkok; "always" for a 24/7 desk
     extra_closed_days: str = ""  # "2026-12-30,2026-12-31": closures beyond public holidays
     # The center's mailbox (offline questions go there) and how mail leaves: an SMTP URL
@@ -83,7 +86,8 @@ class Settings:
         ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_LOGIN``,
         ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
         (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail
-        question), ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``,
+        question), ``AUTO_ASSIGN=1`` (give each waiting chat to the least busy staff member
+        online), ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``,
         ``SMTP_URL``, ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``,
         ``LINE_API_URL`` and ``SECURE_COOKIES=1`` when served over HTTPS.
         """
@@ -105,6 +109,7 @@ class Settings:
             rate_limit_storage=env("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
             redis_url=env("REDIS_URL", ""),
             offline_handoff=env("OFFLINE_HANDOFF", "1") != "0",
+            auto_assign=env("AUTO_ASSIGN", "") == "1",
             office_hours=env("OFFICE_HOURS") or cls.office_hours,
             extra_closed_days=env("EXTRA_CLOSED_DAYS", ""),
             center_email=env("CENTER_EMAIL") or cls.center_email,

@@ -19,9 +19,11 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from assistant import articles, conversations, presence
+from assistant.console import filters
 from assistant.console.forms import ActionForm, KnowledgeSearchForm, LoginForm, ReplyForm
 from assistant.conversations import ConversationError
 from assistant.extensions import db
@@ -44,6 +46,7 @@ blueprint = Blueprint("console", __name__, url_prefix="/console",
 login_manager = LoginManager()
 login_manager.login_view = "console.login"
 View = TypeVar("View", bound=Callable[..., Any])
+WAITING = Conversation.state == State.WAITING_FOR_STAFF
 
 
 @login_manager.user_loader
@@ -92,18 +95,33 @@ def logout() -> Response:
 @blueprint.get("/")
 @roles_required(*CHAT_ROLES)
 def queue() -> str:
-    """Chats waiting for staff (longest wait first) and chats being handled."""
-    waiting = db.session.scalars(select(Conversation)
-                                 .where(Conversation.state == State.WAITING_FOR_STAFF)
-                                 .order_by(Conversation.waiting_since)).all()
-    handled = db.session.scalars(select(Conversation)
-                                 .where(Conversation.state == State.WITH_STAFF)
-                                 .order_by(Conversation.updated_at.desc())).all()
-    rows = [{"chat": chat, "minutes": _minutes_since(chat.waiting_since),
-             "last": next((m.text for m in reversed(chat.messages)
-                           if m.sender == Sender.USER and m.payload is None), "")}
-            for chat in waiting]
-    return render_template("console/queue.html", waiting=rows, handled=handled)
+    """Chats waiting for staff (longest wait first) and chats being handled, filtered."""
+    form = filters.FilterForm(request.args)
+    chosen = form.values()
+    chats = select(Conversation).options(selectinload(Conversation.labels),
+                                         selectinload(Conversation.assigned_to))
+    waiting = db.session.scalars(filters.apply(
+        chats.where(WAITING)
+        .order_by(Conversation.waiting_since, Conversation.id), chosen, current_user)).all()
+    handled = db.session.scalars(filters.apply(
+        chats.where(Conversation.state == State.WITH_STAFF)
+        .order_by(Conversation.updated_at.desc()), chosen, current_user)).all()
+    last = last_user_messages([chat.id for chat in [*waiting, *handled]])
+    return render_template(
+        "console/queue.html", filter_form=form, filtered=bool(chosen),
+        waiting=[{"chat": chat, "minutes": _minutes_since(chat.waiting_since),
+                  "last": last.get(chat.id, "")} for chat in waiting],
+        handled=[{"chat": chat, "last": last.get(chat.id, "")} for chat in handled])
+
+
+def last_user_messages(chat_ids: list[str]) -> dict[str, str]:
+    """The last typed message (not a button) of each chat's user, by chat id."""
+    last_ids = (select(func.max(Message.id))
+                .where(Message.conversation_id.in_(chat_ids), Message.sender == Sender.USER,
+                       Message.payload.is_(None))
+                .group_by(Message.conversation_id))
+    return {chat_id: text for chat_id, text in db.session.execute(
+        select(Message.conversation_id, Message.text).where(Message.id.in_(last_ids)))}
 
 
 def _minutes_since(moment: Optional[dt.datetime]) -> int:
@@ -209,7 +227,6 @@ def messages_json(conversation_id: str) -> Any:
 # How much of the status the console's poller gets: the oldest waits, each with a preview.
 STATUS_CHATS = 50
 PREVIEW_CHARS = 80
-WAITING = Conversation.state == State.WAITING_FOR_STAFF
 
 
 @blueprint.app_context_processor
@@ -233,12 +250,7 @@ def queue_status() -> Any:
     chats = db.session.scalars(select(Conversation).where(WAITING)
                                .order_by(Conversation.waiting_since, Conversation.id)
                                .limit(STATUS_CHATS)).all()
-    last_user_message = (select(func.max(Message.id))
-                         .where(Message.conversation_id.in_([chat.id for chat in chats]),
-                                Message.sender == Sender.USER, Message.payload.is_(None))
-                         .group_by(Message.conversation_id))
-    previews = {chat_id: text for chat_id, text in db.session.execute(
-        select(Message.conversation_id, Message.text).where(Message.id.in_(last_user_message)))}
+    previews = last_user_messages([chat.id for chat in chats])
     return jsonify(
         waiting=_waiting_count(),
         waiting_chats=[{"id": chat.id, "language": chat.language, "channel": chat.channel,

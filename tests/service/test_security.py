@@ -19,6 +19,7 @@ from tests.service.console_helpers import create_user, csrf_token, login
 
 STAFF, TRAINER, ADMIN = "staff", "trainer", "admin"
 CHAT, TRAIN, ALL = {STAFF, ADMIN}, {TRAINER, ADMIN}, {STAFF, TRAINER, ADMIN}
+ADMIN_ONLY = {ADMIN}
 # Every console endpoint and the roles allowed to use it (the test fails for a new endpoint
 # that is missing here).
 MATRIX = {
@@ -26,6 +27,11 @@ MATRIX = {
     "console.send_article": CHAT,
     "console.close": CHAT, "console.hand_back": CHAT, "console.messages_json": CHAT,
     "console.reply": CHAT, "console.take": CHAT,
+    "assignment.reassign": CHAT, "assignment.set_presence": CHAT,
+    "canned.index": ADMIN_ONLY, "canned.new": ADMIN_ONLY, "canned.edit": ADMIN_ONLY,
+    "canned.delete": ADMIN_ONLY, "canned.search_json": CHAT, "canned.used": CHAT,
+    "notes.create": CHAT, "labels.add": CHAT, "labels.remove": CHAT,
+    "history.index": CHAT, "history.transcript": CHAT, "history.email_transcript": CHAT,
     "knowledge.index": ALL, "knowledge.edit": TRAIN, "knowledge.history": TRAIN,
     "reports.index": CHAT, "reports.aggregates_csv": CHAT, "reports.ratings_csv": CHAT,
     "reports.workbook": CHAT,
@@ -76,7 +82,7 @@ def signed_in(app, role):
 
 def url_for_rule(rule, conversation, message_id):
     values = {"conversation_id": conversation, "message_id": str(message_id),
-              "article_id": "visa-90-day-reporting", "run_id": "1",
+              "article_id": "visa-90-day-reporting", "run_id": "1", "answer_id": "1",
               "name": "no-such-model.tar.gz"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
 
