@@ -27,13 +27,6 @@ blueprint = Blueprint("canned", __name__, url_prefix="/console/canned",
 QUERY_LENGTH = 100
 
 
-def _answer(answer_id: int) -> CannedAnswer:
-    answer = db.session.get(CannedAnswer, answer_id)
-    if answer is None:
-        abort(404)
-    return answer
-
-
 @blueprint.get("/")
 @roles_required(Role.ADMIN)
 def index() -> str:
@@ -56,7 +49,7 @@ def new() -> Any:
 @roles_required(Role.ADMIN)
 def edit(answer_id: int) -> Any:
     """Change a canned answer's code, title or texts."""
-    answer = _answer(answer_id)
+    answer = db.get_or_404(CannedAnswer, answer_id)
     return _save(CannedAnswerForm(obj=answer), answer)
 
 
@@ -89,7 +82,7 @@ def _save(form: CannedAnswerForm, answer: Optional[CannedAnswer]) -> Any:
 @roles_required(Role.ADMIN)
 def delete(answer_id: int) -> Response:
     """Delete a canned answer (the audit log keeps its texts)."""
-    answer = _answer(answer_id)
+    answer = db.get_or_404(CannedAnswer, answer_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     code = answer.code

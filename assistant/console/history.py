@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -115,18 +115,11 @@ def _clip(text: str, left: bool = False) -> str:
     return "…" + text[-SNIPPET_CONTEXT:] if left else text[:SNIPPET_CONTEXT] + "…"
 
 
-def _find(conversation_id: str) -> Conversation:
-    chat = db.session.get(Conversation, conversation_id)
-    if chat is None:
-        abort(404)
-    return chat
-
-
 @blueprint.get("/<conversation_id>")
 @roles_required(*CHAT_ROLES)
 def transcript(conversation_id: str) -> str:
     """The full read-only transcript, and the form that e-mails it to the user."""
-    chat = _find(conversation_id)
+    chat = db.get_or_404(Conversation, conversation_id)
     email = TranscriptEmailForm(email=chat.ticket.email if chat.ticket else None)
     return render_template("console/transcript.html", chat=chat, entries=notes.timeline(chat),
                            knowledge=articles.knowledge_base(), topics=TOPIC_TITLES,
@@ -138,7 +131,7 @@ def transcript(conversation_id: str) -> str:
 @roles_required(*CHAT_ROLES)
 def email_transcript(conversation_id: str) -> Response:
     """E-mail what the user saw of the chat (no private notes) and try to send it now."""
-    chat = _find(conversation_id)
+    chat = db.get_or_404(Conversation, conversation_id)
     form = TranscriptEmailForm()
     if not form.validate_on_submit():
         flash("Give the user's e-mail address.", "error")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -51,9 +51,7 @@ def label_suggestions() -> dict[str, Callable[[], list[str]]]:
 
 def _labelled(conversation_id: str) -> tuple[Conversation, Optional[str]]:
     """The conversation and the normalised name of the submitted form (None if invalid)."""
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
-        abort(404)
+    conversation = db.get_or_404(Conversation, conversation_id)
     form = LabelForm()
     name = normalise(form.name.data or "") if form.validate_on_submit() else None
     if name is None:

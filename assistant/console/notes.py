@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select, update
@@ -152,9 +152,7 @@ def mentions_seen_on_open(response: Response) -> Response:
 @roles_required(*CHAT_ROLES)
 def create(conversation_id: str) -> Response:
     """Add a private note; colleagues @mentioned in it see the chat in their queue."""
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
-        abort(404)
+    conversation = db.get_or_404(Conversation, conversation_id)
     form = NoteForm()
     if not form.validate_on_submit():
         flash(f"Write a note of at most {MAX_NOTE_LENGTH:,} characters.", "error")

@@ -109,6 +109,7 @@ def queue() -> str:
     last = last_user_messages([chat.id for chat in [*waiting, *handled]])
     return render_template(
         "console/queue.html", filter_form=form, filtered=bool(chosen),
+        waiting_ids=db.session.scalars(select(Conversation.id).where(WAITING)).all(),
         waiting=[{"chat": chat, "minutes": _minutes_since(chat.waiting_since),
                   "last": last.get(chat.id, "")} for chat in waiting],
         handled=[{"chat": chat, "last": last.get(chat.id, "")} for chat in handled])
@@ -134,7 +135,7 @@ def _minutes_since(moment: Optional[dt.datetime]) -> int:
 @roles_required(*CHAT_ROLES)
 def conversation(conversation_id: str) -> str:
     """The full transcript (bot turns, articles shown, staff replies) and the controls."""
-    chat = _find(conversation_id)
+    chat = db.get_or_404(Conversation, conversation_id)
     search = KnowledgeSearchForm(request.args)
     found = articles.search(search.q.data, limit=5) if search.q.data else []
     return render_template("console/conversation.html", chat=chat, reply=ReplyForm(),
@@ -142,15 +143,8 @@ def conversation(conversation_id: str) -> str:
                            topics=TOPIC_TITLES)
 
 
-def _find(conversation_id: str) -> Conversation:
-    chat = db.session.get(Conversation, conversation_id)
-    if chat is None:
-        abort(404)
-    return chat
-
-
 def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Response:
-    chat = _find(conversation_id)
+    chat = db.get_or_404(Conversation, conversation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -171,7 +165,7 @@ def take(conversation_id: str) -> Response:
 @roles_required(*CHAT_ROLES)
 def reply(conversation_id: str) -> Response:
     """Send a reply; the user's widget shows it through the push channel."""
-    chat = _find(conversation_id)
+    chat = db.get_or_404(Conversation, conversation_id)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
@@ -213,7 +207,7 @@ def close(conversation_id: str) -> Response:
 @roles_required(*CHAT_ROLES)
 def messages_json(conversation_id: str) -> Any:
     """All messages after ``after`` (user ones too), for the live transcript."""
-    chat = _find(conversation_id)
+    chat = db.get_or_404(Conversation, conversation_id)
     after = request.args.get("after", "0")
     query = (select(Message).where(Message.conversation_id == chat.id,
                                    Message.id > (int(after) if after.isdigit() else 0))

@@ -199,9 +199,7 @@ def start_run() -> Response:
 @roles_required(*TRAINER_ROLES)
 def run(run_id: int) -> str:
     """A run's progress, its evaluation side by side with the active model, and the gate."""
-    found = db.session.get(TrainingRun, run_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(TrainingRun, run_id)
     evaluation = found.evaluation or {}
     changes = compare(evaluation.get("baseline") or {}, evaluation.get("candidate") or {})
     return render_template("training/run.html", run=found, changes=changes,

@@ -276,3 +276,21 @@ def test_trainers_see_no_counter(site):
         page.goto(f"{url}/console/knowledge/")
         assert page.locator("#waiting-badge").count() == 0
         assert page.locator("script[src$='notifications.js']").count() == 0
+
+
+def test_a_filtered_queue_reloads_when_any_chat_starts_waiting(site):
+    app, url = site
+    with chromium() as browser:
+        page = staff_browser(browser)
+        sign_in(page, url, create_user(app, "staff", name="Malee"))
+        page.goto(f"{url}/console/?language=th")
+        polled(page)
+        page.evaluate("window.__stayed = true")
+        polled(page)
+        assert page.evaluate("window.__stayed") is True  # nothing changed: no reload
+
+        english = ask_for_staff(app)  # hidden by the filter, yet the queue changed
+        wait_for(page, "() => window.__stayed === undefined")
+        assert page.locator(f'tr[data-chat-id="{english}"]').count() == 0
+        thai = ask_for_staff(app, HUMAN_TH)
+        page.locator(f'tr[data-chat-id="{thai}"]').wait_for(timeout=20000)

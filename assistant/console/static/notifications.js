@@ -105,7 +105,8 @@
     document.title = (count > 0 ? "(" + count + ") " : "") + baseTitle;
   }
 
-  // Queue page: keep the minutes current; reload when other chats wait than those listed.
+  // Queue page: keep the minutes current; reload when other chats wait than when it was
+  // drawn (data-waiting-ids: every waiting chat, also those a filter hides).
   // A hidden tab waits until it is seen, so a notification it raised stays clickable.
   var reloadPending = false;
   function reloadWhenSeen() {
@@ -122,11 +123,12 @@
     Array.prototype.forEach.call(rows, function (row) {
       listed[row.getAttribute("data-chat-id")] = row;
     });
-    var changed = rows.length !== status.waiting;
+    var known = (queueList.getAttribute("data-waiting-ids") || "").split(" ").filter(Boolean);
+    var changed = known.length !== status.waiting;
     status.waiting_chats.forEach(function (chat) {
       var row = listed[chat.id];
       if (row) row.querySelector(".minutes").textContent = chat.minutes + " min";
-      else changed = true;
+      if (known.indexOf(chat.id) < 0) changed = true;
     });
     if (changed) reloadWhenSeen();
   }
