@@ -27,6 +27,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from assistant import audit
+from assistant.assignment import colleagues
 from assistant.console.views import roles_required
 from assistant.console_models import Note, NoteMention
 from assistant.extensions import db
@@ -62,13 +63,6 @@ def timeline(conversation: Conversation) -> list[Entry]:
     entries = [Entry(as_utc(m.created_at), message=m) for m in conversation.messages]
     entries += [Entry(as_utc(n.created_at), note=n) for n in conversation.notes]
     return sorted(entries, key=lambda entry: entry.at)  # stable: ties keep messages first
-
-
-def colleagues() -> list[User]:
-    """Who can be mentioned: active staff members and admins, by name."""
-    return list(db.session.scalars(select(User).where(User.active.is_(True),
-                                                      User.role.in_(CHAT_ROLES))
-                                   .order_by(User.name)))
 
 
 def email_handle(user: User) -> str:
