@@ -24,8 +24,8 @@ from sqlalchemy import or_, select, update
 from assistant import audit
 from assistant.console_models import CannedAnswer
 from assistant.extensions import db
-from assistant.models import Conversation, User, utcnow
-from assistant.reports.periods import english_date, in_bangkok, thai_date
+from assistant.models import Conversation, User
+from assistant.reports.periods import bangkok_today, spelled_date, thai_date
 
 CODE = re.compile(r"^[a-z0-9-]{2,40}$")
 VARIABLE = re.compile(r"\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
@@ -77,20 +77,14 @@ def unknown_variables(*texts: str) -> list[str]:
                    if match["name"] not in VARIABLES})
 
 
-def bangkok_today() -> dt.date:
-    """Today's date in Bangkok."""
-    return in_bangkok(utcnow()).date()
-
-
 def values(conversation: Conversation, staff: User,
            today: Optional[dt.date] = None) -> dict[str, str]:
     """Every variable's value for ``conversation``, answered by ``staff``, on ``today``."""
     today = today or bangkok_today()
-    thai = conversation.language == "th"
     return {
         "user_name": (conversation.contact_name or "").strip(),
         "staff_name": staff.name,
-        "date": thai_date(today) if thai else english_date(today),
+        "date": spelled_date(today, conversation.language),
         "date_be": thai_date(today),
         "reference": conversation.ticket.reference if conversation.ticket else "",
     }

@@ -21,6 +21,16 @@ from assistant.models import Conversation, OutboundEmail, Ticket, utcnow
 
 SMTP_TIMEOUT_SECONDS = 10
 MAX_ATTEMPTS = 20
+CENTER_NAME = {
+    "en": "Information service center for foreigners, Bangkok Metropolitan Administration",
+    "th": "ศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร",
+}
+
+
+def signature(language: str) -> str:
+    """The center's name and mailbox, which close every e-mail to a user."""
+    name = CENTER_NAME.get(language, CENTER_NAME["en"])
+    return f"{name}\n{current_app.config['CENTER_EMAIL']}"
 
 
 def queue(kind: str, to: str, subject: str, body: str, conversation: Conversation,

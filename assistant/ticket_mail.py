@@ -30,13 +30,12 @@ The conversation so far (Bangkok time):
 USER_REPLY = {
     "en": ("Your question to the Bangkok information service center for foreigners "
            "[{reference}]",
-           "Hello,\n\n{text}\n\n{staff}\nInformation service center for foreigners, "
-           "Bangkok Metropolitan Administration\n{center}\n\n"
+           "Hello,\n\n{text}\n\n{staff}\n{signature}\n\n"
            "Reference: {reference}. Reply to this e-mail if you have more questions.\n\n"
            "How satisfied are you with our answer? Tell us with one click:\n{rating}\n"),
     "th": ("คำตอบจากศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร [{reference}]",
-           "สวัสดีค่ะ\n\n{text}\n\n{staff}\nศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร\n"
-           "{center}\n\nหมายเลขอ้างอิง {reference} หากมีคำถามเพิ่มเติม ตอบกลับอีเมลนี้ได้ค่ะ\n\n"
+           "สวัสดีค่ะ\n\n{text}\n\n{staff}\n{signature}\n\n"
+           "หมายเลขอ้างอิง {reference} หากมีคำถามเพิ่มเติม ตอบกลับอีเมลนี้ได้ค่ะ\n\n"
            "คุณพึงพอใจกับคำตอบของเรามากน้อยเพียงใด ให้คะแนนได้ที่:\n{rating}\n"),
 }
 
@@ -61,14 +60,15 @@ def queue_center_notice(ticket: Ticket) -> None:
 
 def queue_staff_reply(ticket: Ticket, message: Message) -> None:
     """Queue a staff answer to the user, in the chat's language."""
-    subject, body = USER_REPLY.get(ticket.conversation.language, USER_REPLY["en"])
+    language = ticket.conversation.language if ticket.conversation.language in USER_REPLY \
+        else "en"
+    subject, body = USER_REPLY[language]
     staff = message.staff_user.name if message.staff_user else ""
-    center = current_app.config["CENTER_EMAIL"]
     mail.queue("staff_reply", str(ticket.email), subject.format(reference=ticket.reference),
-               body.format(text=message.text, staff=staff, center=center,
+               body.format(text=message.text, staff=staff, signature=mail.signature(language),
                            reference=ticket.reference,
                            rating=rating_url(ticket.conversation)),
-               ticket.conversation, ticket=ticket, reply_to=center)
+               ticket.conversation, ticket=ticket, reply_to=current_app.config["CENTER_EMAIL"])
 
 
 def _transcript(messages: list[Message]) -> str:

@@ -7,16 +7,12 @@ stay out.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app
 
 from assistant import mail
 from assistant.models import Conversation, Message, OutboundEmail, Sender
-from assistant.reports.periods import english_date, in_bangkok, thai_date
+from assistant.reports.periods import in_bangkok, spelled_date
 
-CENTER = {"en": "Information service center for foreigners, Bangkok Metropolitan Administration",
-          "th": "ศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร"}
 SUBJECT = {"en": "Your chat with the Bangkok information service center for foreigners ({day})",
            "th": "บันทึกการสนทนากับศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร ({day})"}
 INTRO = {"en": "Hello,\n\nHere is the transcript of your chat with us, as you asked "
@@ -35,9 +31,9 @@ def queue_transcript(conversation: Conversation, to: str) -> OutboundEmail:
     language = conversation.language if conversation.language in SUBJECT else "en"
     center = current_app.config["CENTER_EMAIL"]
     body = "\n\n".join([INTRO[language], transcript_text(conversation, language),
-                        OUTRO[language], f"{CENTER[language]}\n{center}"])
-    subject = SUBJECT[language].format(day=_day(in_bangkok(conversation.created_at).date(),
-                                                language))
+                        OUTRO[language], mail.signature(language)])
+    subject = SUBJECT[language].format(
+        day=spelled_date(in_bangkok(conversation.created_at).date(), language))
     return mail.queue("transcript", to, subject, body + "\n", conversation, reply_to=center)
 
 
@@ -51,7 +47,7 @@ def transcript_text(conversation: Conversation, language: str) -> str:
         moment = in_bangkok(message.created_at)
         if moment.date() != day:
             day = moment.date()
-            lines += ["", f"— {_day(day, language)} —"]
+            lines += ["", f"— {spelled_date(day, language)} —"]
         sender = SENDERS[language][message.sender].format(
             name=message.staff_user.name if message.staff_user else "")
         lines.append(f"[{moment:%H:%M}] {sender}: {message.text}")
@@ -62,7 +58,3 @@ def transcript_text(conversation: Conversation, language: str) -> str:
 
 def _seen_by_user(message: Message) -> bool:
     return bool(message.text) and message.payload is None
-
-
-def _day(day: dt.date, language: str) -> str:
-    return thai_date(day) if language == "th" else english_date(day)

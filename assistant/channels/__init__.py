@@ -8,6 +8,8 @@ pushed, and the user of an offline question gets staff answers by e-mail.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from flask import current_app
 from linebot.v3.messaging import ApiException
 
@@ -23,15 +25,15 @@ def deliver(messages: list[Message]) -> None:
         return
     conversation = messages[0].conversation
     if conversation.channel == "line":
-        _push_to_line(messages)
+        push_to_line(conversation.external_user_id, messages)
     for message in messages:
         if message.sender == Sender.STAFF:
             offline.email_staff_reply(message)
 
 
-def _push_to_line(messages: list[Message]) -> None:
+def push_to_line(user_id: Optional[str], messages: list[Message]) -> None:
+    """Push ``messages`` to a LINE user; a failure is logged and marked on the stored ones."""
     channel = line_channel()
-    user_id = messages[0].conversation.external_user_id
     if channel is None or not user_id:
         error = "LINE channel not configured" if channel is None else "no LINE user id"
     else:
@@ -41,6 +43,7 @@ def _push_to_line(messages: list[Message]) -> None:
         except (ApiException, OSError) as failure:
             error = f"LINE push failed: {failure}"[:300]
     current_app.logger.warning("LINE: %s", error)
-    for message in messages:  # shown in the console transcript
-        message.details = {**(message.details or {}), "delivery_error": error}
+    for message in messages:
+        if message.id is not None:  # stored: the console transcript shows the failure
+            message.details = {**(message.details or {}), "delivery_error": error}
     db.session.commit()

@@ -23,11 +23,11 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy import select
 
-from assistant import conversations
+from assistant import channels, conversations
 from assistant.channels.line import LineChannel, line_channel
 from assistant.conversations import ConversationError
 from assistant.extensions import db
-from assistant.models import Conversation, Message, Sender, State
+from assistant.models import Conversation, Message, State
 from assistant.satisfaction import RATING_PAYLOAD
 
 blueprint = Blueprint("line", __name__, url_prefix="/channels/line")
@@ -61,10 +61,10 @@ def webhook() -> Any:
 
 def _handle(channel: LineChannel, event: Any) -> None:
     if isinstance(event, FollowEvent):
-        _answer(channel, event, [Message(text=WELCOME, buttons=[], sources=[])], None)
+        _answer(channel, event, [Message(text=WELCOME, buttons=[], sources=[])])
         return
     if isinstance(event, MessageEvent) and not isinstance(event.message, TextMessageContent):
-        _answer(channel, event, [Message(text=TEXT_ONLY, buttons=[], sources=[])], None)
+        _answer(channel, event, [Message(text=TEXT_ONLY, buttons=[], sources=[])])
         return
     if isinstance(event, MessageEvent):
         text, payload = event.message.text, None
@@ -83,7 +83,7 @@ def _handle(channel: LineChannel, event: Any) -> None:
             external_id=event.webhook_event_id)
     except ConversationError as error:
         replies = [Message(text=error.message, buttons=[], sources=[])]
-    _answer(channel, event, replies, conversation)
+    _answer(channel, event, replies)
 
 
 def _seen(event_id: str) -> bool:
@@ -110,23 +110,12 @@ def _conversation(channel: LineChannel, user_id: str, payload: Optional[str]) ->
     return conversation
 
 
-def _answer(channel: LineChannel, event: Any, replies: list[Message],
-            conversation: Optional[Conversation]) -> None:
+def _answer(channel: LineChannel, event: Any, replies: list[Message]) -> None:
     if not replies:
         return
     try:
         channel.reply(event.reply_token, replies)
-        return
     except (ApiException, OSError) as error:  # token expired or used: push instead
         current_app.logger.warning("LINE: reply failed (%s); pushing instead", error)
-    try:
-        channel.push(event.source.user_id, replies)
-    except (ApiException, OSError) as error:
-        current_app.logger.error("LINE: push failed too: %s", error)
-        if conversation is not None:
-            for reply in replies:
-                if reply.sender == Sender.BOT and reply.id:
-                    reply.details = {**(reply.details or {}),
-                                     "delivery_error": f"LINE: {error}"[:300]}
-            db.session.commit()
+        channels.push_to_line(event.source.user_id, replies)
 

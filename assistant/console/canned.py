@@ -20,7 +20,6 @@ from assistant.console.views import CHAT_ROLES, roles_required
 from assistant.console_models import CannedAnswer
 from assistant.extensions import db
 from assistant.models import Conversation, Role
-from assistant.reports.periods import in_bangkok
 
 blueprint = Blueprint("canned", __name__, url_prefix="/console/canned",
                       template_folder="templates", cli_group="canned")
@@ -32,10 +31,7 @@ QUERY_LENGTH = 100
 def index() -> str:
     """Every canned answer by code, with its usage count and when it was last edited."""
     answers = db.session.scalars(select(CannedAnswer).order_by(CannedAnswer.code)).all()
-    rows = [{"answer": answer,
-             "edited": in_bangkok(answer.updated_at).strftime("%Y-%m-%d %H:%M")}
-            for answer in answers]
-    return render_template("console/canned_index.html", rows=rows)
+    return render_template("console/canned_index.html", answers=answers)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from assistant.extensions import db
 from assistant.models import Conversation, Handoff, Message, Rating, Role, Sender, State, User
-from assistant.reports.periods import BANGKOK, fiscal_year, fiscal_year_of
+from assistant.reports.periods import BANGKOK, bangkok_today, fiscal_year, fiscal_year_of
 from assistant.satisfaction import question
 from knowledge.topics import TOPICS, intent_for_topic
 
@@ -127,7 +127,7 @@ def _conversation(generator: random.Random, started: dt.datetime, staff: User) -
 def fill(year_be: Optional[int], count: int, seed: int) -> str:
     """Add ``count`` demo conversations over fiscal year ``year_be`` and two demo accounts."""
     _check_target()
-    today = dt.datetime.now(BANGKOK).date()
+    today = bangkok_today()
     year_be = year_be or fiscal_year_of(today) - 1
     days = [day for day in fiscal_year(year_be).days() if day <= today]
     if not days:

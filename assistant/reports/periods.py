@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from assistant.models import as_utc
+from assistant.models import as_utc, utcnow
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
@@ -51,6 +51,16 @@ def thai_date(day: dt.date, digits: bool = False) -> str:
 def english_date(day: dt.date) -> str:
     """``1 October 2024``."""
     return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def spelled_date(day: dt.date, language: str) -> str:
+    """``day`` as a reader of ``language`` writes it: ``thai_date`` (B.E.) or ``english_date``."""
+    return thai_date(day) if language == "th" else english_date(day)
+
+
+def bangkok_today() -> dt.date:
+    """Today's date in Bangkok."""
+    return in_bangkok(utcnow()).date()
 
 
 def bangkok_midnight(day: dt.date) -> dt.datetime:
@@ -158,7 +168,7 @@ def date_range(first: dt.date, last: dt.date) -> Period:
 
 def current_fiscal_year(today: dt.date | None = None) -> int:
     """The B.E. fiscal year of today in Bangkok."""
-    return fiscal_year_of(today or dt.datetime.now(BANGKOK).date())
+    return fiscal_year_of(today or bangkok_today())
 
 
 def choose(kind: str, year_be: int | None = None, quarter: int | None = None,

@@ -12,6 +12,7 @@ from assistant import canned, conversations
 from assistant.console_models import CannedAnswer
 from assistant.extensions import db
 from assistant.models import AuditEvent, Conversation, Message, Sender, Ticket, User
+from assistant.reports import periods
 from assistant.reports.periods import thai_date
 from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
@@ -238,7 +239,7 @@ def test_variables_without_a_value_leave_clean_spacing():
 
 def test_today_is_the_bangkok_day(monkeypatch):
     late_evening_utc = dt.datetime(2026, 11, 26, 18, 30, tzinfo=dt.timezone.utc)  # 01:30 in BKK
-    monkeypatch.setattr(canned, "utcnow", lambda: late_evening_utc)
+    monkeypatch.setattr(periods, "utcnow", lambda: late_evening_utc)
     assert canned.values(person("th"), User(name="Malee"))["date"] == "27 พฤศจิกายน 2569"
 
 
@@ -339,7 +340,7 @@ def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app):
         expect(options).to_have_count(1)
         screenshot(page, "canned-answer-suggestions")
         box.press("Enter")
-        today = canned.bangkok_today()
+        today = periods.bangkok_today()
         expected = (f"สวัสดีค่ะ คุณสมหญิง วันนี้วันที่ {thai_date(today)} "
                     f"({thai_date(today)}) ดิฉันMalee ยินดีให้บริการค่ะ")
         expect(box).to_have_value(expected)

@@ -31,6 +31,7 @@ def fake(line):
     fake, _ = line
     fake.calls.clear()
     fake.expired.clear()
+    fake.push_down = False
     return fake
 
 
@@ -204,3 +205,24 @@ def test_stickers_get_a_polite_text_only_answer(line, fake, webhook, line_user):
     webhook("sticker_message", user_id=line_user)
     assert "text messages only" in fake.sent("reply")[0]["text"]
     assert conversations_of(line, line_user) == []
+
+
+def test_answers_line_could_not_take_are_marked_undelivered(line, fake, webhook, line_user):
+    _, app = line
+    token = new_id()
+    fake.expired.add(token)
+    fake.push_down = True  # neither the reply nor the push fallback gets through
+    assert webhook("text_message", text="I want to talk to a human", user_id=line_user,
+                   reply_token=token).status_code == 200
+    [(conversation_id, *_)] = conversations_of(line, line_user)
+    errors = stored(line, lambda s: [m.details.get("delivery_error") for m in s.scalars(
+        select(Message).where(Message.conversation_id == conversation_id,
+                              Message.sender == "bot"))])
+    assert errors and all(error and error.startswith("LINE push failed") for error in errors)
+
+    staff = app.test_client()
+    login(staff, create_user(app, "staff", name="Malee"))
+    page = f"/console/conversations/{conversation_id}"
+    staff.post(f"{page}/take", data={"csrf_token": csrf_token(staff, page)})
+    html = staff.get(page).get_data(as_text=True)
+    assert html.count("Not delivered: LINE push failed") == len(errors) + 1  # + the notice
