@@ -142,8 +142,9 @@ rasa-tests: train ## rasa test: English and Thai test stories end to end (NLU + 
 
 test: lint typecheck validate kb-check pytest rasa-tests ## Everything CI runs
 
-eval: setup train ## Accuracy on ../shared/eval/dev_questions.jsonl (starts the assistant if needed)
+eval: setup train ## Dev sets (questions, facts, follow-ups, safety) by language -> docs/benchmarks.md
 	$(RASA_VENV)/bin/python -m scripts.evaluate --record
+	$(RASA_VENV)/bin/python -m scripts.evaluate_dialogue --record
 
 bench: setup train ## Parse latency, training time and model size -> docs/benchmarks.md
 	$(RASA_VENV)/bin/python -m scripts.benchmark

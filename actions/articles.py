@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, List, Optional, Sequence
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import aspects, context_events, requested_article_id, search_query
 from actions.replies import button, reply_metadata
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
+from knowledge.passages import SUMMARY, Passage
 from knowledge.topics import intent_for_topic
 
 RELATED_BUTTONS = 3
-# Entities whose canonical values sharpen the search ("LTR", "Bang Rak", "TM30").
-QUERY_ENTITIES = ("visa_type", "district", "form")
 THAI_MONTHS = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
 LABELS = {
-    "en": {"source": "Official source", "reviewed": "Last reviewed"},
-    "th": {"source": "แหล่งข้อมูลทางการ", "reviewed": "ตรวจทานล่าสุด"},
+    "en": {"source": "Official source", "reviewed": "Last reviewed", "more": "More about: {}"},
+    "th": {"source": "แหล่งข้อมูลทางการ", "reviewed": "ตรวจทานล่าสุด", "more": "อ่านเพิ่มเติม: {}"},
 }
 
 
@@ -44,28 +45,43 @@ def format_date(day: dt.date, language: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def search_query(tracker: Tracker) -> str:
-    """The user's words plus canonical entity values; empty for a button payload."""
-    text = tracker.latest_message.get("text") or ""
-    if text.startswith("/"):
-        text = ""
-    values = [
-        str(entity.get("value"))
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") in QUERY_ENTITIES
-    ]
-    return " ".join([text, *values]).strip()
+def source_lines(article: Article, language: str) -> str:
+    """The official source and the reviewed date of ``article``."""
+    labels = LABELS[language]
+    source = article.sources[0]
+    return (f"{labels['source']}: {source.title} – {source.url}\n"
+            f"{labels['reviewed']}: {format_date(article.reviewed, language)}")
 
 
 def answer_text(article: Article, language: str) -> str:
     """Title, short answer, official source and reviewed date in one message."""
-    labels = LABELS[language]
-    source = article.sources[0]
-    return (
-        f"{article.title[language]}\n\n{article.answer[language]}\n\n"
-        f"{labels['source']}: {source.title} – {source.url}\n"
-        f"{labels['reviewed']}: {format_date(article.reviewed, language)}"
-    )
+    return (f"{article.title[language]}\n\n{article.answer[language]}\n\n"
+            f"{source_lines(article, language)}")
+
+
+def passage_text(article: Article, passage: Passage, language: str) -> str:
+    """The passage first, then the article's title, source and reviewed date."""
+    return (f"{passage.text}\n\n{article.title[language]}\n"
+            f"{source_lines(article, language)}")
+
+
+def article_button(article: Article, title: str) -> dict[str, str]:
+    """A button that shows ``article``'s short answer."""
+    return button(title, f'/{intent_for_topic(article.topic)}{{"article_id": "{article.id}"}}')
+
+
+def pinpointed(base: KnowledgeBase, tracker: Tracker, article: Article, language: str,
+               follow_up: bool = False) -> Optional[Passage]:
+    """The passage of ``article`` stating the fact asked for, when one is asked for.
+
+    A ``follow_up`` on the article already shown always looks for its passage: repeating
+    the short answer would tell the user nothing new.
+    """
+    asked = aspects(tracker)
+    if not (asked or follow_up) or requested_article_id(tracker):
+        return None
+    hit = base.passages.best(article.id, language, search_query(tracker), asked)
+    return hit.passage if hit and hit.passage.section != SUMMARY else None
 
 
 def send_article(
@@ -74,19 +90,24 @@ def send_article(
     language: str,
     article: Article,
     hits: Sequence[Hit],
+    passage: Optional[Passage] = None,
     **extra_metadata: Any,
-) -> None:
-    """Reply with ``article`` and buttons to related articles, with reply metadata."""
+) -> List[EventType]:
+    """Reply with ``article`` (or one ``passage`` of it) and buttons, with reply metadata.
+
+    A passage answer quotes the passage first and offers "More about …" for the short
+    answer; both offer related articles. Returns the events that make it the context.
+    """
     related = knowledge_base().related(article, hits, RELATED_BUTTONS)
+    buttons = [article_button(other, other.title[language]) for other in related]
+    if passage is not None:
+        more = LABELS[language]["more"].format(article.title[language])
+        buttons = [article_button(article, more), *buttons[:RELATED_BUTTONS - 1]]
+        extra_metadata["passage_id"] = passage.id
     dispatcher.utter_message(
-        text=answer_text(article, language),
-        buttons=[
-            button(
-                other.title[language],
-                f'/{intent_for_topic(other.topic)}{{"article_id": "{other.id}"}}',
-            )
-            for other in related
-        ],
+        text=answer_text(article, language) if passage is None
+        else passage_text(article, passage, language),
+        buttons=buttons,
         json_message=reply_metadata(
             tracker,
             language,
@@ -98,3 +119,4 @@ def send_article(
             **extra_metadata,
         ),
     )
+    return context_events(article)

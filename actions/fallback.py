@@ -5,18 +5,21 @@ belongs to one of the two topics the classifier ranks highest, that article is t
 (measured on held-out training data: about 2 points more right answers for under 1 point
 more wrong ones; see docs/benchmarks.md). Otherwise the user gets "not sure" with buttons
 for the three likeliest topics, and after two such misses in a row, a button to reach a
-staff member.
+staff member. A follow-up that leans on the chat's context is answered from it first; and
+when nothing in the knowledge base matches at all, the assistant says so plainly, offers a
+staff member and marks the reply ``unanswered`` for the trainers' inbox.
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.articles import knowledge_base, search_query, send_article
+from actions.articles import knowledge_base, pinpointed, send_article
+from actions.context import resolve, search_query
 from actions.replies import ReplyingAction, button, reply_metadata
 from knowledge import Hit
 from knowledge.topics import TOPIC_TITLES, intent_for_topic, topic_for_intent
@@ -35,6 +38,12 @@ TEXTS = {
             "or talk to a staff member."
         ),
         "human": "Talk to a staff member",
+        "unanswered": (
+            "I'm sorry, I don't know the answer to that: the center's knowledge base has "
+            "nothing on it yet. A staff member can help you (outside office hours, leave "
+            "your e-mail address and the center will answer by e-mail). I've noted your "
+            "question so that we can add the answer."
+        ),
     },
     "th": {
         "unsure": "ขออภัยค่ะ ฉันไม่แน่ใจว่าเข้าใจถูกต้อง คำถามของคุณเกี่ยวกับเรื่องใดต่อไปนี้คะ",
@@ -43,6 +52,11 @@ TEXTS = {
             "หรือคุยกับเจ้าหน้าที่ได้เลยค่ะ"
         ),
         "human": "คุยกับเจ้าหน้าที่",
+        "unanswered": (
+            "ขออภัยค่ะ เรื่องนี้ยังไม่มีคำตอบในฐานข้อมูลของศูนย์ เจ้าหน้าที่ช่วยท่านได้ค่ะ "
+            "(นอกเวลาทำการ ฝากอีเมลไว้ แล้วศูนย์จะตอบกลับทางอีเมล) "
+            "ได้บันทึกคำถามนี้ไว้เพื่อเพิ่มคำตอบในภายหลังแล้วค่ะ"
+        ),
     },
 }
 
@@ -93,24 +107,35 @@ class ActionTopicFallback(ReplyingAction):
     async def reply(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[EventType]:
-        """Sends a confirmed answer, or "not sure" with topic (and staff) buttons."""
+        """Sends an answer in context, a confirmed answer, "not sure" or "I don't know"."""
+        base = knowledge_base()
+        resolution = resolve(tracker, base)
+        if resolution.in_context and resolution.article is not None:
+            passage = pinpointed(base, tracker, resolution.article, language,
+                                 follow_up=resolution.stays(tracker))
+            return send_article(dispatcher, tracker, language, resolution.article,
+                                resolution.hits, passage=passage, resolved_by="context")
         topics = likely_topics(tracker)
-        hits = knowledge_base().rank(search_query(tracker))
+        hits = base.rank(search_query(tracker))
         confirmed = confirmed_by_retrieval(hits, topics)
         if confirmed is not None:  # related articles put its own topic first by themselves
-            send_article(dispatcher, tracker, language, confirmed.article, hits,
-                         resolved_by="retrieval")
-            return []
+            return send_article(dispatcher, tracker, language, confirmed.article, hits,
+                                resolved_by="retrieval")
         texts = TEXTS[language]
-        offer_human = consecutive_misses(tracker) >= MISSES_BEFORE_HUMAN
+        question = tracker.latest_message.get("text") or ""
+        unanswered = not question.startswith("/") and (
+            not hits or hits[0].score < MIN_CONFIRMING_SCORE)
+        offer_human = unanswered or consecutive_misses(tracker) >= MISSES_BEFORE_HUMAN
         buttons = [button(TOPIC_TITLES[t][language], f"/{intent_for_topic(t)}") for t in topics]
         if offer_human:
-            buttons.append(button(texts["human"], "/ask_human"))
+            buttons.insert(0, button(texts["human"], "/ask_human"))
+        message = "unanswered" if unanswered else "offer_human" if offer_human else "unsure"
+        extra: Dict[str, Any] = {"unanswered": True, "question": question} if unanswered else {}
         dispatcher.utter_message(
-            text=texts["offer_human" if offer_human else "unsure"],
+            text=texts[message],
             buttons=buttons,
             json_message=reply_metadata(
-                tracker, language, candidate_topics=topics, offer_human=offer_human
+                tracker, language, candidate_topics=topics, offer_human=offer_human, **extra
             ),
         )
         return []

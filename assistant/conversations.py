@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import requests
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from assistant import assignment, channels, offline
 from assistant.domain import intents
@@ -229,7 +230,7 @@ def replies_after(conversation_id: str, after_id: int) -> List[Message]:
     query = (select(Message)
              .where(Message.conversation_id == conversation_id, Message.id > after_id,
                     Message.sender != Sender.USER)
-             .order_by(Message.id))
+             .options(selectinload(Message.feedback)).order_by(Message.id))
     return list(db.session.scalars(query))
 
 

@@ -1,4 +1,4 @@
-"""Conversation store: conversations, their messages and satisfaction ratings."""
+"""Conversation store: conversations, their messages, satisfaction ratings, answer votes."""
 
 from __future__ import annotations
 
@@ -64,6 +64,14 @@ class Sender(str, enum.Enum):
 
 
 CHANNEL_NAMES = {"web": "Web chat", "line": "LINE"}  # Conversation.channel -> display name
+MAX_MESSAGE_ID = 2**63 - 1  # the largest id a database integer column holds
+
+
+def parse_id(raw: str) -> Optional[int]:
+    """A row id written in ASCII digits that a database integer column holds, else None."""
+    if raw.isascii() and raw.isdigit() and int(raw) <= MAX_MESSAGE_ID:
+        return int(raw)
+    return None
 
 
 class Conversation(Base):
@@ -136,6 +144,18 @@ class Message(Base):
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
     staff_user: Mapped[Optional[User]] = relationship()
+    feedback: Mapped[Optional[AnswerFeedback]] = relationship(back_populates="message")
+
+    @property
+    def is_knowledge_answer(self) -> bool:
+        """A bot reply that shows knowledge articles (users may vote on it)."""
+        return self.sender == Sender.BOT and bool(self.article_ids)
+
+    @property
+    def passage_id(self) -> Optional[str]:
+        """The quoted passage of a pinpointed answer (``article#passage``), if any."""
+        passage = (self.details or {}).get("passage_id")
+        return passage if isinstance(passage, str) and passage else None
 
 
 class Rating(Base):
@@ -154,6 +174,24 @@ class Rating(Base):
                                                     onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="rating")
+
+
+class AnswerFeedback(Base):
+    """A user's vote on a knowledge answer ("Helpful?"): one per answer; a new one replaces it."""
+
+    __tablename__ = "answer_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    helpful: Mapped[bool]
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    onupdate=utcnow)
+
+    message: Mapped[Message] = relationship(back_populates="feedback")
+    conversation: Mapped[Conversation] = relationship()
 
 
 class Handoff(Base):

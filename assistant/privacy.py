@@ -2,12 +2,13 @@
 
 The export is the user's copy: staff's private notes are internal and stay out of it.
 Erasing a conversation deletes its transcript (every message, the trainers' review marks of
-them, staff's private notes and their @mentions, every e-mail about the chat and the address
-of an offline question, the LINE user id and name) here and in Rasa's tracker. The
-conversation row (times, state, language, channel, labels), its waits for staff and its
-rating stay, with no text: they are anonymous, and every satisfaction figure of the reports
-stays as it was (the chat's main topic is kept for the satisfaction-by-topic figure). The
-retention purge erases every chat closed more than ``RETENTION_DAYS`` days ago.
+them, the user's votes on answers, staff's private notes and their @mentions, every e-mail
+about the chat and the address of an offline question, the LINE user id and name) here and
+in Rasa's tracker. The conversation row (times, state, language, channel, labels), its
+waits for staff and its rating stay, with no text: they are anonymous, and every
+satisfaction figure of the reports stays as it was (the chat's main topic is kept for the
+satisfaction-by-topic figure). The retention purge erases every chat closed more than
+``RETENTION_DAYS`` days ago.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import delete, select
 from assistant.console_models import Note, NoteMention
 from assistant.extensions import db
 from assistant.models import (
+    AnswerFeedback,
     Conversation,
     Message,
     MessageReview,
@@ -51,6 +53,9 @@ def export(conversation: Conversation) -> dict[str, Any]:
                       "sent_at": m.created_at.isoformat(), "intent": m.intent,
                       "topic": m.topic, "sources": m.sources or []}
                      for m in conversation.messages],
+        "answer_feedback": [{"message_id": m.id, "helpful": m.feedback.helpful,
+                             "comment": m.feedback.comment}
+                            for m in conversation.messages if m.feedback is not None],
         "rating": None if rating is None else {"level": rating.level,
                                                 "rated_at": rating.created_at.isoformat()},
         "offline_question": None if ticket is None else {
@@ -67,6 +72,8 @@ def erase(conversation: Conversation, rasa: RasaPool) -> dict[str, Any]:
         conversation.main_topic = main_topic(
             m.topic for m in messages if m.topic and m.sender != Sender.USER)
     ids = [m.id for m in messages]
+    db.session.execute(delete(AnswerFeedback)
+                       .where(AnswerFeedback.conversation_id == conversation.id))
     if ids:
         db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(ids)))
         db.session.execute(delete(Message).where(Message.id.in_(ids)))

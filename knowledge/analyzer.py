@@ -36,7 +36,8 @@ def _english() -> Language:
 def terms(text: str) -> list[str]:
     """Lower-cased search terms: English lemmas and Thai words, stop words removed."""
     words = [word.text.lower() for word in split_words(text)]
-    thai = [w for w in words if is_thai(w) and w not in _THAI_STOP_WORDS]
+    # One Thai letter alone ("ณ", "ๆ") is a particle or a segmentation leftover.
+    thai = [w for w in words if is_thai(w) and len(w) > 1 and w not in _THAI_STOP_WORDS]
     english = [w for w in words if not is_thai(w)]
     lemmas: list[str] = []
     if english:

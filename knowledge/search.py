@@ -11,12 +11,14 @@ on the second (docs/benchmarks.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional, Sequence
 
 from rank_bm25 import BM25Okapi
 
 from knowledge.analyzer import terms
 from knowledge.articles import LANGUAGES, Article, load_articles
+from knowledge.passages import PassageIndex
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,12 @@ class Hit:
 
 
 FIELD_WEIGHTS = {"head": 4.0, "answer": 1.0, "details": 0.5}
+# A follow-up's context: articles of the context article's topic (or in its related list)
+# get the first bonus, the context article itself both. On the weighted scale above an
+# elliptical follow-up ("and the fee?", "can they pay my bail?") scores 0-25 on its own, a
+# self-contained question 40-120, which the context then cannot overturn.
+CONTEXT_TOPIC_BONUS = 15.0
+CONTEXT_ARTICLE_BONUS = 10.0
 
 
 def field_text(article: Article, name: str) -> str:
@@ -68,13 +76,13 @@ class KnowledgeBase:
         """Topics that have at least one article."""
         return {article.topic for article in self.articles}
 
-    def rank(self, query: str, topic: Optional[str] = None) -> list[Hit]:
-        """Articles matching ``query``: those of ``topic`` first, then the rest.
+    @cached_property
+    def passages(self) -> PassageIndex:
+        """Every article's passages, indexed on first use."""
+        return PassageIndex(self.articles)
 
-        Within each group, best BM25 score first; articles that share no term with the
-        query are left out, except that when nothing in ``topic`` matches, the topic's
-        articles still come first in file order (its first article is its overview).
-        """
+    def scores(self, query: str) -> list[float]:
+        """Each article's weighted BM25 score for ``query``, in article order."""
         query_terms = terms(query)
         scores = [0.0] * len(self.articles)
         if query_terms:
@@ -82,13 +90,41 @@ class KnowledgeBase:
                 field_scores = self._indexes[name].get_scores(query_terms)
                 scores = [total + weight * float(field_score)
                           for total, field_score in zip(scores, field_scores, strict=True)]
-        scored = zip(self.articles, scores, strict=True)
+        return scores
+
+    def rank(self, query: str, topic: Optional[str] = None) -> list[Hit]:
+        """Articles matching ``query``: those of ``topic`` first, then the rest.
+
+        Within each group, best BM25 score first; articles that share no term with the
+        query are left out, except that when nothing in ``topic`` matches, the topic's
+        articles still come first in file order (its first article is its overview).
+        """
+        scored = zip(self.articles, self.scores(query), strict=True)
         hits = [Hit(article, float(score)) for article, score in scored]
         in_topic = [hit for hit in hits if hit.article.topic == topic]
         matching = [hit for hit in in_topic if hit.score > 0] or in_topic
         others = [hit for hit in hits if hit.article.topic != topic and hit.score > 0]
         by_score = sorted(matching, key=lambda h: -h.score)
         return by_score + sorted(others, key=lambda h: -h.score)
+
+    def rank_in_context(self, query: str, context: Article) -> list[Hit]:
+        """Articles for a follow-up ``query`` asked right after ``context`` was shown.
+
+        Each article's own score, plus ``CONTEXT_TOPIC_BONUS`` when it shares the context
+        article's topic or is one of its related articles, plus ``CONTEXT_ARTICLE_BONUS``
+        for the context article itself; best first. With no words of its own ("how
+        much?") the question stays with the context article; a subject that another
+        article of the topic is about ("and for my wife?") moves there.
+        """
+        near = {context.id, *context.related}
+        hits = []
+        for article, own in zip(self.articles, self.scores(query), strict=True):
+            bonus = CONTEXT_TOPIC_BONUS if article.topic == context.topic or article.id in near \
+                else 0.0
+            bonus += CONTEXT_ARTICLE_BONUS if article.id == context.id else 0.0
+            if own + bonus > 0:
+                hits.append(Hit(article, own + bonus))
+        return sorted(hits, key=lambda hit: -hit.score)
 
     def related(self, article: Article, hits: Sequence[Hit], limit: int = 3) -> list[Article]:
         """Articles to offer after ``article``.

@@ -22,7 +22,7 @@ import sys
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from assistant.rasa_client import RasaClient
 from scripts.benchmark import write_section
@@ -33,6 +33,23 @@ DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
 
 Prediction = Tuple[Optional[str], Optional[str]]
+Result = TypeVar("Result")
+
+
+def with_assistant(api_url: Optional[str], rasa_url: str,
+                   through_api: Callable[[ChatApi], Result],
+                   through_rasa: Callable[[RasaClient], Result]) -> Result:
+    """Run through the chat API at ``api_url``, or else the Rasa server at ``rasa_url``.
+
+    Rasa and the action server are started for the run when none answers at ``rasa_url``.
+    """
+    if api_url:
+        return through_api(ChatApi(api_url))
+    running = RasaClient(rasa_url)
+    if running.model_loaded():
+        return through_rasa(running)
+    with assistant_servers() as servers:
+        return through_rasa(servers.rasa)
 
 
 def predict_with_rasa(client: RasaClient) -> Callable[[str], Prediction]:
@@ -125,14 +142,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     lines = args.questions.read_text("utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
-    running = RasaClient(args.url)
-    if args.api:
-        result = evaluate(predict_with_api(ChatApi(args.api)), rows)
-    elif running.model_loaded():
-        result = evaluate(predict_with_rasa(running), rows)
-    else:
-        with assistant_servers() as servers:
-            result = evaluate(predict_with_rasa(servers.rasa), rows)
+    result = with_assistant(args.api, args.url,
+                            lambda api: evaluate(predict_with_api(api), rows),
+                            lambda rasa: evaluate(predict_with_rasa(rasa), rows))
     report(result)
     if args.record:
         misses = ", ".join(f"{m['id']} ({m['expected']} -> {m['got']})" for m in result["misses"])

@@ -29,6 +29,7 @@
       download: "Download my chat", erase: "Delete my chat",
       eraseConfirm: "Delete this chat and everything you wrote in it? This cannot be undone.",
       erased: "Your chat has been deleted.",
+      helpfulQuestion: "Helpful?", helpful: "Helpful", notHelpful: "Not helpful",
     },
     th: {
       open: "แชตกับเรา", title: "ผู้ช่วยสำหรับชาวต่างชาติ กทม.",
@@ -45,6 +46,7 @@
       download: "ดาวน์โหลดบทสนทนา", erase: "ลบบทสนทนา",
       eraseConfirm: "ต้องการลบบทสนทนานี้และข้อความทั้งหมดที่คุณพิมพ์ใช่ไหมคะ ลบแล้วกู้คืนไม่ได้",
       erased: "ลบบทสนทนาของคุณแล้วค่ะ",
+      helpfulQuestion: "ข้อมูลนี้มีประโยชน์ไหม", helpful: "มีประโยชน์", notHelpful: "ไม่มีประโยชน์",
     },
   };
 
@@ -158,8 +160,59 @@
       });
       item.appendChild(group);
     }
+    if (message.sender === "bot" && message.id && (message.article_ids || []).length) {
+      item.appendChild(feedbackButtons(message));
+    }
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
+  }
+
+  // "Helpful? 👍 👎" under a knowledge answer; the chosen one is shown pressed.
+  function feedbackButtons(message) {
+    var group = el("div", { class: "feedback", role: "group", "aria-label": t("helpfulQuestion") },
+                   [el("span", { class: "feedback-question", text: t("helpfulQuestion") })]);
+    [[true, "👍", "helpful"], [false, "👎", "notHelpful"]].forEach(function (choice) {
+      var button = el("button", { type: "button", text: choice[1], "aria-label": t(choice[2]),
+                                  title: t(choice[2]), "data-helpful": String(choice[0]),
+                                  "aria-pressed": String(message.feedback === choice[0]) });
+      button.addEventListener("click", function () { vote(message, choice[0], group); });
+      group.appendChild(button);
+    });
+    return group;
+  }
+
+  function showVote(group, helpful) {
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.helpful === String(helpful)));
+    });
+  }
+
+  function vote(message, helpful, group) {
+    var before = message.feedback;
+    message.feedback = helpful;
+    showVote(group, helpful);
+    api("/conversations/" + state.conversation + "/messages/" + message.id + "/feedback",
+        { helpful: helpful })
+      .then(save)
+      .catch(function () { message.feedback = before; showVote(group, before); });
+  }
+
+  // After a reload: votes (and answer fields) as the service has them.
+  function syncVotes() {
+    if (!state.conversation) return;
+    api("/conversations/" + state.conversation + "/messages", null, "GET").then(function (data) {
+      var known = {};
+      data.replies.forEach(function (reply) { known[reply.id] = reply; });
+      state.messages.forEach(function (message) {
+        var reply = message.id && known[message.id];
+        if (!reply) return;
+        message.feedback = reply.feedback;
+        message.article_ids = reply.article_ids;
+        message.passage_id = reply.passage_id;
+      });
+      save();
+      renderAll();
+    }).catch(function () { /* offline or erased: keep what is stored */ });
   }
 
   function renderAll() {
@@ -314,4 +367,5 @@
   renderAll();
   toggle(Boolean(state.open));
   listen();
+  syncVotes();
 })();

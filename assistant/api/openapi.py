@@ -14,7 +14,7 @@ def _json(schema: Dict[str, Any], description: str) -> Dict[str, Any]:
 ERRORS = {
     status: _json(_ref("Error"), description)
     for status, description in {
-        "400": "Malformed request", "404": "Unknown conversation",
+        "400": "Malformed request", "404": "Unknown conversation (or message)",
         "409": "Conversation closed", "413": "Text too long", "422": "Invalid value",
     }.items()
 }
@@ -79,6 +79,21 @@ SPEC: Dict[str, Any] = {
                 "responses": {"200": REPLIES, **ERRORS},
             },
         },
+        "/api/conversations/{id}/messages/{message_id}/feedback": {
+            "parameters": [CONVERSATION_ID, {"name": "message_id", "in": "path",
+                                             "required": True,
+                                             "schema": {"type": "integer", "minimum": 1}}],
+            "post": {
+                "summary": "Helpful or not: the user's vote on a knowledge answer (a reply "
+                           "with article_ids); a second vote replaces the first; also after "
+                           "the chat closed",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("Feedback")}}},
+                "responses": {"200": _json(_ref("StoredFeedback"), "The vote as stored"),
+                              **{status: ERRORS[status] for status in ("400", "404", "422")},
+                              "409": _json(_ref("Error"), "A concurrent vote; try again")},
+            },
+        },
         "/api/conversations/{id}": {
             "parameters": [CONVERSATION_ID],
             "delete": {"summary": "Erase the conversation's transcript (the anonymous rating "
@@ -111,7 +126,8 @@ SPEC: Dict[str, Any] = {
         "Source": {"type": "object", "required": ["title", "url"], "properties": {
             "title": {"type": "string"}, "url": {"type": "string"}}},
         "Reply": {"type": "object",
-                  "required": ["id", "sender", "text", "buttons", "intent", "topic", "sources"],
+                  "required": ["id", "sender", "text", "buttons", "intent", "topic", "sources",
+                               "article_ids", "passage_id", "feedback"],
                   "properties": {
                       "id": {"type": "integer"},
                       "sender": {"type": "string", "enum": ["bot", "staff"]},
@@ -119,7 +135,26 @@ SPEC: Dict[str, Any] = {
                       "buttons": {"type": "array", "items": _ref("Button")},
                       "intent": {"type": "string", "nullable": True},
                       "topic": {"type": "string", "nullable": True},
-                      "sources": {"type": "array", "items": _ref("Source")}}},
+                      "sources": {"type": "array", "items": _ref("Source")},
+                      "article_ids": {
+                          "type": "array", "items": {"type": "string"},
+                          "description": "Knowledge articles the reply shows; a bot reply "
+                                         "with any is a knowledge answer (users may vote)."},
+                      "passage_id": {
+                          "type": "string", "nullable": True,
+                          "description": "The one passage a pinpointed answer quotes, "
+                                         "e.g. visa-90-day-reporting#en-3f2a9c1b."},
+                      "feedback": {
+                          "type": "boolean", "nullable": True,
+                          "description": "The user's vote on this answer: true helpful, "
+                                         "false not helpful, null none."}}},
+        "Feedback": {"type": "object", "required": ["helpful"], "properties": {
+            "helpful": {"type": "boolean"},
+            "comment": {"type": "string", "maxLength": 500}}},
+        "StoredFeedback": {"type": "object", "required": ["message_id", "helpful", "comment"],
+                           "properties": {"message_id": {"type": "integer"},
+                                          "helpful": {"type": "boolean"},
+                                          "comment": {"type": "string", "nullable": True}}},
         "Replies": {"type": "object", "required": ["replies", "state", "language"],
                     "properties": {"replies": {"type": "array", "items": _ref("Reply")},
                                    "state": _ref("State"),

@@ -12,11 +12,11 @@ from flask import Response as FlaskResponse
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assistant import conversations, privacy
+from assistant import conversations, feedback, privacy
 from assistant.api.openapi import SPEC
 from assistant.conversations import ConversationError
 from assistant.extensions import db
-from assistant.models import Conversation, Message, State
+from assistant.models import Conversation, Message, State, parse_id
 from assistant.push import Wait, push
 from assistant.rasa_pool import RasaPool
 from assistant.security import client_limit, conversation_key, conversation_limit, limiter
@@ -24,7 +24,6 @@ from assistant.security import client_limit, conversation_key, conversation_limi
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 limiter.limit(client_limit)(blueprint)
 Response = Tuple[Any, int]
-MAX_MESSAGE_ID = 2**63 - 1  # the largest id a database integer column holds
 POLL_SECONDS = 0.5
 # A comment line this often: a client that went away is noticed (the write fails) and idle
 # proxies keep the stream open.
@@ -38,7 +37,8 @@ def rasa() -> RasaPool:
 
 
 def reply_json(message: Message) -> Dict[str, Any]:
-    """A stored bot or staff message as the API shows it."""
+    """A stored bot or staff message as the API shows it (``feedback``: the user's vote)."""
+    vote = message.feedback
     return {
         "id": message.id,
         "sender": message.sender.value,
@@ -47,6 +47,9 @@ def reply_json(message: Message) -> Dict[str, Any]:
         "intent": message.intent,
         "topic": message.topic,
         "sources": message.sources or [],
+        "article_ids": [str(article) for article in message.article_ids or []],
+        "passage_id": message.passage_id,
+        "feedback": None if vote is None else vote.helpful,
     }
 
 
@@ -58,10 +61,10 @@ def conversation_reply(conversation: Conversation, replies: list[Message]) -> Di
 
 def after_id(raw: Optional[str]) -> int:
     """The message id given as ``after`` (0 if none), or a 400 error."""
-    raw = raw or "0"
-    if not raw.isdigit() or int(raw) > MAX_MESSAGE_ID:
+    found = parse_id(raw or "0")
+    if found is None:
         raise ConversationError(400, "invalid_after", "after must be a message id.")
-    return int(raw)
+    return found
 
 
 def json_body() -> Dict[str, Any]:
@@ -183,6 +186,17 @@ def rate_conversation(conversation_id: str) -> Response:
     conversation = conversations.find(conversation_id)
     thanks = conversations.rate(conversation, level)
     return jsonify(conversation_reply(conversation, [thanks])), 200
+
+
+@blueprint.post("/conversations/<conversation_id>/messages/<message_id>/feedback")
+@limiter.limit(conversation_limit, key_func=conversation_key)
+def answer_feedback(conversation_id: str, message_id: str) -> Response:
+    """Helpful or not, on a knowledge answer; a second vote replaces the first."""
+    conversation = conversations.find(conversation_id)
+    answer = feedback.answer_of(conversation, message_id)
+    body = json_body()
+    helpful, comment = feedback.validate(body.get("helpful"), body.get("comment"))
+    return jsonify(feedback.as_json(feedback.vote(answer, helpful, comment))), 200
 
 
 @blueprint.get("/conversations/<conversation_id>/export")

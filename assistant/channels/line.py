@@ -2,7 +2,8 @@
 
 The API's base URL is a setting (``LINE_API_URL``) so tests talk to a local fake server.
 Stored messages become LINE text messages; their buttons become quick replies (postbacks
-carrying the same payload the web widget sends), their sources a few lines of text.
+carrying the same payload the web widget sends), their sources a few lines of text. A
+knowledge answer also gets 👍 / 👎 quick replies whose postback names the answer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
+from assistant.channels import line_feedback
 from assistant.models import Message
 
 MAX_MESSAGES_PER_CALL = 5  # LINE's limit for one reply or push
@@ -93,15 +95,17 @@ def _text(message: Message) -> str:
 
 
 def _quick_reply(message: Message) -> Optional[QuickReply]:
-    buttons = [b for b in message.buttons or []
-               if b.get("payload") and len(b["payload"]) <= MAX_POSTBACK_DATA]
-    if not buttons:
+    """Buttons as postbacks; a stored knowledge answer also gets 👍 and 👎 (its vote)."""
+    choices = [(button["title"], button["payload"]) for button in message.buttons or []
+               if button.get("payload") and len(button["payload"]) <= MAX_POSTBACK_DATA]
+    votes = line_feedback.choices(message)
+    choices = choices[:MAX_QUICK_REPLIES - len(votes)] + votes
+    if not choices:
         return None
     return QuickReply(items=[
-        QuickReplyItem(action=PostbackAction(label=_label(button["title"]),
-                                             data=button["payload"],
-                                             display_text=button["title"]))
-        for button in buttons[:MAX_QUICK_REPLIES]])
+        QuickReplyItem(action=PostbackAction(label=_label(title), data=data,
+                                             display_text=title))
+        for title, data in choices])
 
 
 def _label(title: str) -> str:

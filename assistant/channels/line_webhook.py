@@ -4,7 +4,7 @@ Only LINE's signature (HMAC-SHA256 of the body with the channel secret) lets a r
 a missing or wrong ``X-Line-Signature`` is answered 400 and nothing is processed. Each LINE
 user has one open conversation at a time (channel "line"); a redelivered event (same
 ``webhookEventId``) is stored once. Answers go back with the event's reply token, or are
-pushed when that fails.
+pushed when that fails. A 👍 / 👎 postback stores the user's vote on that knowledge answer.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy import select
 
-from assistant import channels, conversations
+from assistant import channels, conversations, feedback
+from assistant.channels import line_feedback
 from assistant.channels.line import LineChannel, line_channel
 from assistant.conversations import ConversationError
 from assistant.extensions import db
-from assistant.models import Conversation, Message, State
+from assistant.models import Conversation, Message, State, parse_id
 from assistant.satisfaction import RATING_PAYLOAD
 
 blueprint = Blueprint("line", __name__, url_prefix="/channels/line")
@@ -68,6 +69,9 @@ def _handle(channel: LineChannel, event: Any) -> None:
         return
     if isinstance(event, MessageEvent):
         text, payload = event.message.text, None
+    elif isinstance(event, PostbackEvent) and (vote := line_feedback.parse(event.postback.data)):
+        _vote(channel, event, *vote)
+        return
     elif isinstance(event, PostbackEvent):
         text = payload = event.postback.data
     else:
@@ -84,6 +88,22 @@ def _handle(channel: LineChannel, event: Any) -> None:
     except ConversationError as error:
         replies = [Message(text=error.message, buttons=[], sources=[])]
     _answer(channel, event, replies)
+
+
+def _vote(channel: LineChannel, event: Any, message_id: str, helpful: bool) -> None:
+    """A 👍 / 👎 quick reply: store the vote on the user's own answer, then thank them."""
+    number = parse_id(message_id)
+    answer = db.session.get(Message, number) if number is not None else None
+    conversation = answer.conversation if answer is not None else None
+    if conversation is None or conversation.channel != "line" \
+            or conversation.external_user_id != event.source.user_id:
+        return  # not this user's answer (or erased): nothing to store or say
+    try:
+        feedback.vote(feedback.answer_of(conversation, message_id), helpful)
+    except ConversationError:
+        return
+    thanks = line_feedback.THANKS.get(conversation.language, line_feedback.THANKS["en"])
+    _answer(channel, event, [Message(text=thanks[helpful], buttons=[], sources=[])])
 
 
 def _seen(event_id: str) -> bool:

@@ -3,8 +3,9 @@
 They go only into a separate database: its URL must name a demo database (contain "demo")
 and it must not hold a single real conversation. Every conversation is marked ``demo``, the
 reports page and the exports say so. The figures are invented (seeded, repeatable): a
-working week rhythm, English and Thai users, topic questions, some "not understood"
-answers, waits for staff, closes and ratings.
+working week rhythm, English and Thai users, topic questions answered from an article of
+their topic (some voted helpful or not), some "not understood" answers, waits for staff,
+closes and ratings.
 """
 
 from __future__ import annotations
@@ -12,15 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from pathlib import Path
 from typing import Optional
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from assistant.extensions import db
-from assistant.models import Conversation, Handoff, Message, Rating, Role, Sender, State, User
+from assistant.models import (
+    AnswerFeedback,
+    Conversation,
+    Handoff,
+    Message,
+    Rating,
+    Role,
+    Sender,
+    State,
+    User,
+)
 from assistant.reports.periods import BANGKOK, bangkok_today, fiscal_year, fiscal_year_of
 from assistant.satisfaction import question
+from knowledge.articles import article_paths
 from knowledge.topics import TOPICS, intent_for_topic
 
 QUESTIONS = {
@@ -42,6 +55,7 @@ QUESTIONS = {
 TOPIC_WEIGHTS = (20, 10, 14, 10, 12, 8, 6, 6, 5, 3, 4, 2)  # in the order of TOPICS
 BOT_LEVELS = ((5, 44), (4, 40), (3, 9), (2, 5), (1, 2))
 STAFF_LEVELS = ((5, 55), (4, 31), (3, 8), (2, 4), (1, 2))
+VOTED, HELPFUL = 0.3, 0.78  # share of answers voted on; share of votes that are 👍
 
 
 class NotADemoDatabase(Exception):
@@ -83,25 +97,32 @@ def _start_time(generator: random.Random, days: list[dt.date]) -> dt.datetime:
     return local.astimezone(dt.timezone.utc)
 
 
-def _conversation(generator: random.Random, started: dt.datetime, staff: User) -> Conversation:
+def _conversation(generator: random.Random, started: dt.datetime, staff: User,
+                  articles: dict[str, list[str]]) -> Conversation:
     language = "th" if generator.random() < 0.42 else "en"
     topic = generator.choices(TOPICS, TOPIC_WEIGHTS)[0]
     chat = Conversation(language=language, created_at=started, updated_at=started, demo=True,
                         state=State.BOT)
     clock = started
 
-    def say(sender: Sender, text: str, **fields: object) -> None:
+    def say(sender: Sender, text: str, **fields: object) -> Message:
         nonlocal clock
         clock += dt.timedelta(seconds=generator.randint(5, 90))
-        chat.messages.append(Message(sender=sender, text=text, language=language,
-                                     created_at=clock, **fields))
+        message = Message(sender=sender, text=text, language=language, created_at=clock,
+                          **fields)
+        chat.messages.append(message)
+        return message
 
     say(Sender.USER, QUESTIONS[language][topic])
     if generator.random() < 0.08:  # not understood first
         say(Sender.BOT, "(demo) not sure", intent="nlu_fallback", confidence=0.31)
         say(Sender.USER, QUESTIONS[language][topic])
-    say(Sender.BOT, f"(demo) answer about {topic}", intent=intent_for_topic(topic),
-        confidence=round(generator.uniform(0.6, 0.99), 2), topic=topic)
+    answer = say(Sender.BOT, f"(demo) answer about {topic}", intent=intent_for_topic(topic),
+                 confidence=round(generator.uniform(0.6, 0.99), 2), topic=topic,
+                 article_ids=[generator.choice(articles[topic])] if articles.get(topic) else [])
+    if answer.article_ids and generator.random() < VOTED:
+        answer.feedback = AnswerFeedback(conversation=chat, created_at=clock, updated_at=clock,
+                                         helpful=generator.random() < HELPFUL)
     if generator.random() < 0.14:  # asks for a person
         say(Sender.BOT, "(demo) a staff member will answer", intent="ask_human")
         waited = dt.timedelta(minutes=generator.lognormvariate(1.3, 0.8))
@@ -133,11 +154,14 @@ def fill(year_be: Optional[int], count: int, seed: int) -> str:
     if not days:
         raise NotADemoDatabase(f"fiscal year {year_be} has not started yet")
     generator = random.Random(seed)
+    articles: dict[str, list[str]] = {}  # knowledge/articles/<topic>/<id>.md
+    for path in article_paths(Path(current_app.config["KNOWLEDGE_DIR"])):
+        articles.setdefault(path.parent.name, []).append(path.stem)
     manager, manager_password = _account("manager@demo.bangkok.go.th", "Demo Manager", Role.ADMIN)
     staff, _ = _account("staff@demo.bangkok.go.th", "Demo Staff", Role.STAFF)
     db.session.flush()
     for _ in range(count):
-        db.session.add(_conversation(generator, _start_time(generator, days), staff))
+        db.session.add(_conversation(generator, _start_time(generator, days), staff, articles))
     db.session.commit()
     current_app.logger.info("demo data: %d conversations", count)
     return (f"Filled {db.engine.url!r} with {count} DEMO conversations over fiscal year "

@@ -1,7 +1,7 @@
-"""CSV and XLSX exports of a period: the rated chats and the aggregate figures.
+"""CSV and XLSX exports of a period: the rated chats, the aggregate figures, helpfulness.
 
 No transcripts and no personal data: a rated chat is its id, close time (Bangkok), language,
-who handled it, level and main topic.
+who handled it, level and main topic; helpfulness is counts per topic and article.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from assistant.satisfaction import LEVELS, level_labels
 Cell = Union[str, int, float, None]
 RATING_COLUMNS = ("conversation_id", "closed_at_bangkok", "language", "handled_by", "level",
                   "level_en", "level_th", "topic", "channel")
+HELPFULNESS_COLUMNS = ("group", "name", "answers_shown", "helpful", "not_helpful",
+                       "helpful_percent")
 
 
 def as_number(value: Optional[Decimal]) -> Optional[float]:
@@ -76,8 +78,34 @@ def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
         for name, part in kpis.items():
             rows += [(f"rate_percent_{group}_{name}", as_number(part.rate_percent)),
                      (f"responses_{group}_{name}", part.responses)]
+    rows += [(f"{name}_{figure}", value) for name, figure, value in _helpfulness_cells(figures)]
     rows.append(("demo_data", "yes" if figures.demo else "no"))
     return rows
+
+
+def _helpfulness_cells(figures: Figures) -> list[tuple[str, str, Cell]]:
+    """``(group, figure, value)``: shown, 👍, 👎, % helpful; overall, per topic, per article."""
+    helpfulness = figures.helpfulness
+    groups = [("knowledge_answers", helpfulness.total),
+              *((f"helpfulness_topic_{name}", part)
+                for name, part in helpfulness.by_topic.items()),
+              *((f"helpfulness_article_{name}", part)
+                for name, part in helpfulness.by_article.items())]
+    return [(name, figure, value) for name, part in groups
+            for figure, value in (("shown", part.shown), ("helpful", part.helpful),
+                                  ("not_helpful", part.not_helpful),
+                                  ("helpful_percent", as_number(part.rate_percent)))]
+
+
+def helpfulness_rows(figures: Figures) -> list[tuple[Cell, ...]]:
+    """One row per topic and per article, in ``HELPFULNESS_COLUMNS`` order."""
+    helpfulness = figures.helpfulness
+    return [(group, name, part.shown, part.helpful, part.not_helpful,
+             as_number(part.rate_percent))
+            for group, parts in (("all", {"all": helpfulness.total}),
+                                 ("topic", helpfulness.by_topic),
+                                 ("article", helpfulness.by_article))
+            for name, part in parts.items()]
 
 
 def _csv(header: tuple[str, ...], rows: list[tuple[Cell, ...]]) -> str:
@@ -99,7 +127,7 @@ def aggregates_csv(figures: Figures) -> str:
 
 
 def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
-    """An XLSX file: executive summary (English, Thai), aggregates and rated chats."""
+    """An XLSX file: summary (English, Thai), aggregates, rated chats, helpfulness."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Summary"
@@ -111,7 +139,8 @@ def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
     sheet.column_dimensions["B"].width = 90
     for title, header, rows in (
             ("Aggregates", ("figure", "value"), list(aggregate_rows(figures))),
-            ("Ratings", RATING_COLUMNS, rating_rows(figures))):
+            ("Ratings", RATING_COLUMNS, rating_rows(figures)),
+            ("Helpfulness", HELPFULNESS_COLUMNS, helpfulness_rows(figures))):
         data = book.create_sheet(title)
         data.append(list(header))
         for cell in data[1]:

@@ -5,7 +5,8 @@ Which period a record belongs to (all in Bangkok time):
   after the close; a re-rating replaces the level, so each chat counts once);
 - a chat started (per day, language, handoff rate) by the moment it was started;
 - bot answers (topics, intents, fallbacks) by the moment they were sent;
-- a wait for staff by the moment it was requested.
+- a wait for staff by the moment it was requested;
+- a knowledge answer, and the user's vote on it, by the moment the answer was shown.
 Percentages are rounded half up to two decimals (``assistant.satisfaction.percent``).
 """
 
@@ -23,6 +24,7 @@ from sqlalchemy import select
 
 from assistant.extensions import db
 from assistant.models import Conversation, Handoff, Message, Rating, Sender
+from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
 from assistant.reports.periods import Period, bangkok_day
 from assistant.satisfaction import Kpi, kpi, percent
 
@@ -77,6 +79,7 @@ class Figures:
     by_topic: dict[str, Kpi]
     by_handler: dict[str, Kpi]
     by_channel: dict[str, Kpi]
+    helpfulness: AnswerHelpfulness
     demo: bool
 
 
@@ -179,5 +182,6 @@ def compute(period: Period) -> Figures:
         fallback_rate=percent(fallbacks, len(answers)),
         by_topic=_kpi_by(ratings, "topic"), by_handler=_kpi_by(ratings, "handled_by"),
         by_channel=_kpi_by(ratings, "channel"),
+        helpfulness=answer_helpfulness(start, end),
         demo=any(row.demo for row in started),
     )

@@ -40,6 +40,8 @@ def _figures() -> tuple[PeriodForm, Figures]:
 
 
 def _topic_name(topic: str) -> str:
+    if topic == "none":  # figures group answers and chats without a topic under "none"
+        return "No topic"
     return TOPIC_TITLES.get(topic, {}).get("en", topic)
 
 
@@ -64,6 +66,11 @@ def _charts(figures: Figures) -> dict[str, Any]:
         "by_handler": charts.bar_chart("Satisfaction, bot only vs staff (%)",
                                        [(HANDLERS.get(n, n), r) for n, r in handlers.items()],
                                        " %"),
+        "helpful_by_topic": charts.bar_chart(
+            "Helpful answers by topic (% of votes)",
+            [(_topic_name(t), float(part.rate_percent))
+             for t, part in figures.helpfulness.by_topic.items()
+             if part.rate_percent is not None], " %"),
     }
 
 
@@ -113,7 +120,7 @@ def aggregates_csv() -> Response:
 @blueprint.get("/report.xlsx")
 @roles_required(*CHAT_ROLES)
 def workbook() -> Response:
-    """Summary, aggregates and rated chats in one XLSX file."""
+    """Summary, aggregates, rated chats and helpfulness in one XLSX file."""
     form, figures = _figures()
     return _download(exports.workbook(figures, bool(form.thai_digits.data)),
                      _file_name(figures, ".xlsx"), XLSX)

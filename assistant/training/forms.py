@@ -16,7 +16,7 @@ class InboxFilterForm(FlaskForm):
 
         csrf = False
 
-    reason = SelectField("Why", choices=[("", "any reason"), *REASONS.items()], default="")
+    reason = SelectField("Why", choices=[("", "all"), *REASONS.items()], default="")
     language = SelectField("Language", choices=[("", "any"), ("en", "English"), ("th", "Thai")],
                            default="")
     q = StringField("Text contains", validators=[Length(max=200)])

@@ -1,10 +1,12 @@
 """The review inbox: user messages worth a trainer's look, with the prediction behind them.
 
 A message is listed when the NLU was unsure about it (confidence below
-``LOW_CONFIDENCE``) or did not understand it (fallback), or when its chat was rated
-Dissatisfied or worse, or had to be taken over by staff. The prediction is the intent and
-confidence of the bot's first answer after the message. Messages a trainer has annotated or
-dismissed leave the inbox (``MessageReview``).
+``LOW_CONFIDENCE``) or did not understand it (fallback), when the answer to it said the
+knowledge base has no answer (``unanswered``) or was marked not helpful by the user (👎), or
+when its chat was rated Dissatisfied or worse, or had to be taken over by staff. The
+prediction is the intent and confidence of the bot's first answer after the message. Each
+item carries its context: the earlier turns of the chat and the replies to the message.
+Messages a trainer has annotated or dismissed leave the inbox (``MessageReview``).
 """
 
 from __future__ import annotations
@@ -12,52 +14,97 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sqlalchemy import or_, select
+from sqlalchemy import Text, cast, or_, select
+from sqlalchemy.orm import selectinload
 
 from assistant.extensions import db
-from assistant.models import Conversation, Handoff, Message, MessageReview, Rating, Sender
+from assistant.models import (
+    AnswerFeedback,
+    Conversation,
+    Handoff,
+    Message,
+    MessageReview,
+    Rating,
+    Sender,
+)
 
 LOW_CONFIDENCE = 0.7
 FALLBACK_INTENT = "nlu_fallback"
 REASONS = {
+    "unanswered": "no answer in the knowledge base",
+    "not_helpful": "answer marked not helpful",
     "fallback": "not understood",
     "low_confidence": f"confidence below {LOW_CONFIDENCE:.0%}",
     "dissatisfied": "chat rated Dissatisfied or worse",
     "handed_off": "chat taken over by staff",
 }
 SCANNED_CONVERSATIONS = 300
+CONTEXT_TURNS = 3  # earlier user turns (with their replies) shown with an item
 
 
 @dataclass
 class ReviewItem:
-    """A user message and why it is in the inbox."""
+    """A user message, why it is in the inbox, and its place in the chat."""
 
     message: Message
     intent: Optional[str]
     confidence: Optional[float]
     reasons: list[str] = field(default_factory=list)
     reviewed: Optional[MessageReview] = None
+    context: list[Message] = field(default_factory=list)  # earlier turns, oldest first
+    replies: list[Message] = field(default_factory=list)  # bot and staff answers to it
 
 
-def _prediction(messages: list[Message], index: int) -> tuple[Optional[str], Optional[float]]:
+def is_unanswered(message: Message) -> bool:
+    """A bot reply saying the knowledge base has no answer (metadata ``unanswered: true``)."""
+    return message.sender == Sender.BOT and (message.details or {}).get("unanswered") is True
+
+
+def is_not_helpful(message: Message) -> bool:
+    """A knowledge answer the user marked 👎."""
+    return message.feedback is not None and not message.feedback.helpful
+
+
+def _prediction(replies: list[Message]) -> tuple[Optional[str], Optional[float]]:
+    for reply in replies:
+        if reply.sender == Sender.BOT and reply.intent:
+            return reply.intent, reply.confidence
+    return None, None
+
+
+def _replies(messages: list[Message], index: int) -> list[Message]:
+    """The messages after ``messages[index]`` up to the next user message."""
+    replies = []
     for later in messages[index + 1:]:
         if later.sender == Sender.USER:
             break
-        if later.sender == Sender.BOT and later.intent:
-            return later.intent, later.confidence
-    return None, None
+        replies.append(later)
+    return replies
+
+
+def _context(messages: list[Message], index: int) -> list[Message]:
+    """The ``CONTEXT_TURNS`` user turns before ``messages[index]``, with their replies."""
+    start, turns = index, 0
+    while start > 0 and turns < CONTEXT_TURNS:
+        start -= 1
+        turns += messages[start].sender == Sender.USER
+    return messages[start:index]
 
 
 def _candidate_conversations() -> list[Conversation]:
     unsure = select(Message.conversation_id).where(
         Message.sender == Sender.BOT,
-        or_(Message.intent == FALLBACK_INTENT, Message.confidence < LOW_CONFIDENCE))
+        or_(Message.intent == FALLBACK_INTENT, Message.confidence < LOW_CONFIDENCE,
+            cast(Message.details, Text).like('%"unanswered"%')))  # is_unanswered decides
     unhappy = select(Rating.conversation_id).where(Rating.level <= 2)
     handed_off = select(Handoff.conversation_id)
+    not_helpful = select(AnswerFeedback.conversation_id).where(AnswerFeedback.helpful.is_(False))
     return list(db.session.scalars(
         select(Conversation)
         .where(or_(Conversation.id.in_(unsure), Conversation.id.in_(unhappy),
-                   Conversation.id.in_(handed_off)))
+                   Conversation.id.in_(handed_off), Conversation.id.in_(not_helpful)))
+        .options(selectinload(Conversation.messages).selectinload(Message.feedback),
+                 selectinload(Conversation.rating), selectinload(Conversation.handoffs))
         .order_by(Conversation.updated_at.desc()).limit(SCANNED_CONVERSATIONS)))
 
 
@@ -73,15 +120,18 @@ def items_of(conversation: Conversation, reviews: dict[int, MessageReview]) -> l
     for index, message in enumerate(messages):
         if message.sender != Sender.USER or message.payload is not None:
             continue
-        intent, confidence = _prediction(messages, index)
-        reasons = list(chat_reasons)
-        if intent == FALLBACK_INTENT:
-            reasons.insert(0, "fallback")
-        elif confidence is not None and confidence < LOW_CONFIDENCE:
-            reasons.insert(0, "low_confidence")
+        replies = _replies(messages, index)
+        intent, confidence = _prediction(replies)
+        reasons = [reason for reason, applies in (
+            ("unanswered", any(is_unanswered(reply) for reply in replies)),
+            ("not_helpful", any(is_not_helpful(reply) for reply in replies)),
+            ("fallback", intent == FALLBACK_INTENT),
+            ("low_confidence", intent != FALLBACK_INTENT and confidence is not None
+             and confidence < LOW_CONFIDENCE)) if applies] + chat_reasons
         if reasons:
             items.append(ReviewItem(message, intent, confidence, reasons,
-                                    reviews.get(message.id)))
+                                    reviews.get(message.id), _context(messages, index),
+                                    replies))
     return items
 
 

@@ -6,7 +6,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.articles import format_date, search_query
+from actions.articles import format_date
+from actions.context import search_query
 from actions.fallback import ActionTopicFallback, consecutive_misses
 from actions.knowledge_answer import ActionAnswerTopic
 from actions.language import ActionSwitchLanguage
@@ -33,7 +34,7 @@ def user_event(intent):
     return {"event": "user", "parse_data": {"intent": {"name": intent}}}
 
 
-def test_fallback_offers_the_three_likeliest_topics():
+def test_unanswerable_fallback_says_so_offers_staff_and_the_likeliest_topics():
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.5},
         {"name": "ask_tax", "confidence": 0.3},
@@ -42,11 +43,14 @@ def test_fallback_offers_the_three_likeliest_topics():
         {"name": "ask_visa", "confidence": 0.1},
         {"name": "ask_housing", "confidence": 0.05},
     ]
-    t = tracker("hmm, that thing from before", "nlu_fallback", ranking=ranking,
+    t = tracker("hmm, blorft wizzle?", "nlu_fallback", ranking=ranking,
                 events=[user_event("nlu_fallback")])
     [message], _ = run(ActionTopicFallback(), t)
-    assert [b["payload"] for b in message["buttons"]] == ["/ask_tax", "/ask_banking", "/ask_visa"]
-    assert message["custom"]["offer_human"] is False
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/ask_human", "/ask_tax", "/ask_banking", "/ask_visa"]
+    assert message["custom"]["unanswered"] is True and message["custom"]["offer_human"] is True
+    assert message["custom"]["question"] == "hmm, blorft wizzle?"
+    assert message["text"].startswith("I'm sorry, I don't know the answer")
 
 
 def test_consecutive_misses_stop_at_an_understood_message():

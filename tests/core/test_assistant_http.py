@@ -113,3 +113,32 @@ def test_nonsense_never_gets_an_article(assistant, sender, nonsense):
     assert replies and not any(r.metadata.get("article_ids") for r in replies)
     intent = assistant.tracker(sender)["latest_message"]["intent"]["name"]
     assert not intent.startswith("ask_"), intent
+
+
+def test_fact_question_gets_the_passage_that_states_the_fact(assistant, sender):
+    reply = answer(assistant.send(sender, "How much is the fine if I report my 90 days late?"))
+    assert "2,000 baht" in reply.text.split("\n\n")[0]
+    assert reply.metadata["passage_id"].startswith("visa-90-day-reporting#en-")
+
+
+@pytest.mark.parametrize("turns", [
+    ["How do I get a re-entry permit?", "ok, and can I get it at the airport?"],
+    ["ขอ re-entry permit ยังไงคะ", "โอเค แล้วทำที่สนามบินได้ไหม"],
+])
+def test_follow_up_after_ok_is_answered_in_context_and_never_closes(assistant, sender, turns):
+    for turn in turns:
+        replies = assistant.send(sender, turn)
+        assert not any(b["payload"].startswith("/rate_satisfaction")
+                       for r in replies for b in r.buttons)
+    assert answer(replies).metadata["article_ids"] == ["visa-re-entry-permit"]
+
+
+@pytest.mark.parametrize("text, thai", [
+    ("someone is following me and i feel unsafe", False),
+    ("ได้กลิ่นแก๊สในห้อง ไฟเริ่มลุกแล้ว", True),
+])
+def test_danger_gets_emergency_numbers_first(assistant, sender, text, thai):
+    first = assistant.send(sender, text)[0]
+    assert "191" in first.text and "1669" in first.text
+    assert bool(THAI.search(first.text)) is thai
+    assert first.buttons[0]["payload"] == "/ask_human"

@@ -68,6 +68,13 @@ class FakeLine:
         self._record("profile", {"userId": user_id})
         return jsonify(userId=user_id, displayName="Somchai T.", language="th")
 
+    @staticmethod
+    def postbacks(message):
+        """``(label, data)`` of each quick-reply postback of a sent message."""
+        return [(item["action"]["label"], item["action"]["data"])
+                for item in (message.get("quickReply") or {}).get("items", [])
+                if item["action"]["type"] == "postback"]
+
     def sent(self, kind=None):
         """The text messages sent, in order (optionally only replies or pushes)."""
         return [message for call in self.calls if call["kind"] in ((kind,) if kind

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from assistant.models import Conversation, Message, Rating
+from assistant.models import AnswerFeedback, Conversation, Message, Rating
 from assistant.satisfaction import RATING_PAYLOAD
 from tests.service.conftest import make_app
 from tests.service.console_helpers import create_user, csrf_token, login
@@ -178,6 +178,7 @@ def test_thai_user_gets_thai_answers_and_thai_quick_replies(line, fake, webhook,
     labels = [item["action"]["label"] for message in fake.sent("reply")
               for item in (message.get("quickReply") or {}).get("items", [])]
     assert "พึงพอใจมาก" in labels
+    assert {"👍 มีประโยชน์", "👎 ไม่มีประโยชน์"} <= set(labels)  # the answer's "Helpful?"
     assert all(len(label) <= 20 for label in labels)  # LINE refuses longer labels
 
 
@@ -226,3 +227,43 @@ def test_answers_line_could_not_take_are_marked_undelivered(line, fake, webhook,
     staff.post(f"{page}/take", data={"csrf_token": csrf_token(staff, page)})
     html = staff.get(page).get_data(as_text=True)
     assert html.count("Not delivered: LINE push failed") == len(errors) + 1  # + the notice
+
+
+def test_knowledge_answers_get_helpful_postbacks_and_votes_are_stored(line, fake, webhook,
+                                                                      line_user):
+    webhook("text_message", text="hello", user_id=line_user)
+    assert not [data for _, data in fake.postbacks(fake.sent("reply")[-1])
+                if data.startswith("feedback:")]  # a greeting is no knowledge answer
+    webhook("text_message", text="How do I do the 90-day report?", user_id=line_user)
+    [(conversation_id, *_)] = conversations_of(line, line_user)
+    answer_id = stored(line, lambda s: s.scalar(select(Message.id).where(
+        Message.conversation_id == conversation_id, Message.sender == "bot",
+        Message.topic == "visa")))
+    postbacks = fake.postbacks(fake.sent("reply")[-1])
+    assert postbacks[-2:] == [("👍 Helpful", f"feedback:{answer_id}:up"),
+                              ("👎 Not helpful", f"feedback:{answer_id}:down")]
+    assert len(postbacks) <= 13  # LINE's limit of quick replies
+
+    def votes():
+        return stored(line, lambda s: [(f.message_id, f.helpful) for f in s.scalars(
+            select(AnswerFeedback).where(AnswerFeedback.conversation_id == conversation_id))])
+
+    def user_messages():
+        return stored(line, lambda s: len(s.scalars(select(Message.id).where(
+            Message.conversation_id == conversation_id, Message.sender == "user")).all()))
+
+    before = user_messages()
+    webhook("postback", data=f"feedback:{answer_id}:down", user_id=line_user)
+    assert votes() == [(answer_id, False)]
+    assert "Thank you for telling us" in fake.sent("reply")[-1]["text"]
+    webhook("postback", data=f"feedback:{answer_id}:up", user_id=line_user)
+    assert votes() == [(answer_id, True)]  # the second vote replaces the first
+    assert "Glad it helped" in fake.sent("reply")[-1]["text"]
+    assert user_messages() == before  # a vote is no chat message
+
+    fake.calls.clear()
+    stranger = "U" + uuid.uuid4().hex
+    webhook("postback", data=f"feedback:{answer_id}:down", user_id=stranger)
+    webhook("postback", data="feedback:99999999999:down", user_id=line_user)
+    assert votes() == [(answer_id, True)]  # not their answer / no such answer: ignored
+    assert fake.sent("reply") == [] and conversations_of(line, stranger) == []

@@ -9,12 +9,21 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import openpyxl
 import pytest
 
 from assistant.extensions import db
-from assistant.models import Conversation, Handoff, Message, Rating, Sender, State
+from assistant.models import (
+    AnswerFeedback,
+    Conversation,
+    Handoff,
+    Message,
+    Rating,
+    Sender,
+    State,
+)
 from assistant.reports.periods import BANGKOK
 from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
@@ -205,6 +214,92 @@ def test_seeded_through_the_public_api_same_kpi_everywhere(report_app, manager):
     assert {row[7] for row in rated} == {"visa"}  # main topic of each chat
 
 
+def add_answer(app, shown, topic, article_ids, helpful=None):
+    """A chat whose bot answer (knowledge answer if ``article_ids``) was shown at ``shown``."""
+    shown = shown.astimezone(UTC)
+    with app.app_context():
+        chat = Conversation(language="en", created_at=shown)
+        chat.messages.append(Message(sender=Sender.USER, text="question", created_at=shown))
+        answer = Message(sender=Sender.BOT, text="answer", intent=f"ask_{topic}", topic=topic,
+                         article_ids=article_ids, created_at=shown)
+        chat.messages.append(answer)
+        db.session.add(chat)
+        db.session.flush()
+        if helpful is not None:
+            db.session.add(AnswerFeedback(message_id=answer.id, conversation_id=chat.id,
+                                          helpful=helpful))
+        db.session.commit()
+
+
+def test_helpfulness_per_topic_and_article_is_hand_computed_everywhere(report_app, manager):
+    """May 2012 (Bangkok): 8 knowledge answers shown, 4 👍, 2 👎 -> 66.67 % helpful."""
+    ninety, retirement = ["visa-90-day-reporting"], ["visa-retirement"]
+    for day, topic, articles, helpful in [
+            ((2012, 5, 1, 0, 0), "visa", ninety, True),  # the first Bangkok minute of May
+            ((2012, 5, 3, 10), "visa", ninety, True),
+            ((2012, 5, 4, 10), "visa", ninety, False),
+            ((2012, 5, 5, 10), "visa", ninety, None),  # shown, no vote
+            ((2012, 5, 6, 10), "visa", retirement, False),
+            ((2012, 5, 7, 10), "tax", ["tax-filing"], True),
+            ((2012, 5, 31, 23, 59), "tax", ["tax-filing"], None),  # the last Bangkok minute
+            ((2012, 5, 8, 10), "housing", ["housing-deposits", "housing-leases"], True),
+            ((2012, 5, 9, 10), "visa", [], None),  # not a knowledge answer
+            ((2012, 4, 30, 23, 59), "visa", retirement, True),  # April in Bangkok
+            ((2012, 6, 1, 0, 0), "visa", retirement, False)]:  # June in Bangkok
+        add_answer(report_app, bangkok(*day), topic, articles, helpful)
+    expected_topics = {"visa": (5, 2, 2, "50.00"), "tax": (2, 1, 0, "100.00"),
+                       "housing": (1, 1, 0, "100.00")}
+    expected_articles = {"visa-90-day-reporting": (4, 2, 1, "66.67"),
+                         "visa-retirement": (1, 0, 1, "0.00"), "tax-filing": (2, 1, 0, "100.00"),
+                         "housing-deposits": (1, 1, 0, "100.00"),
+                         "housing-leases": (1, 1, 0, "100.00")}
+
+    def counts(part):
+        return (part.shown, part.helpful, part.not_helpful, str(part.rate_percent))
+    with report_app.app_context():
+        from assistant.reports.figures import compute
+        from assistant.reports.periods import month
+        figures = compute(month(2012, 5)).helpfulness
+    assert counts(figures.total) == (8, 4, 2, "66.67")
+    assert {name: counts(part) for name, part in figures.by_topic.items()} == expected_topics
+    assert {name: counts(part) for name, part in figures.by_article.items()} == expected_articles
+    assert list(figures.by_topic) == ["visa", "tax", "housing"]  # most shown first
+
+    query = "kind=month&month=2012-05"
+    page = manager.get(f"/console/reports/?{query}").get_data(as_text=True)
+    assert "8 answers from the knowledge base shown" in page
+    assert "<strong>66.67 %</strong> helpful of 6 votes" in page
+    by_topic = page[page.index('id="helpfulness-by-topic"'):
+                    page.index('id="helpfulness-by-article"')]
+    visa_row = by_topic[by_topic.index('data-name="visa"'):].split("</tr>")[0]
+    assert re.findall(r'class="number">([^<]*)<', visa_row) == ["5", "2", "2", "50.00 %"]
+    assert "Visa" in visa_row
+    retirement_row = page[page.index('data-name="visa-retirement"'):].split("</tr>")[0]
+    assert re.findall(r'class="number">([^<]*)<', retirement_row) == ["1", "0", "1", "0.00 %"]
+
+    aggregates = dict(csv.reader(io.StringIO(
+        manager.get(f"/console/reports/aggregates.csv?{query}").get_data(as_text=True))))
+    assert (aggregates["knowledge_answers_shown"], aggregates["knowledge_answers_helpful"],
+            aggregates["knowledge_answers_not_helpful"],
+            aggregates["knowledge_answers_helpful_percent"]) == ("8", "4", "2", "66.67")
+    assert aggregates["helpfulness_topic_visa_helpful_percent"] == "50.0"
+    assert aggregates["helpfulness_article_visa-retirement_not_helpful"] == "1"
+
+    book = openpyxl.load_workbook(io.BytesIO(
+        manager.get(f"/console/reports/report.xlsx?{query}").data))
+    rows = list(book["Helpfulness"].iter_rows(values_only=True))
+    assert rows[0] == ("group", "name", "answers_shown", "helpful", "not_helpful",
+                       "helpful_percent")
+    sheet = {(row[0], row[1]): row[2:] for row in rows[1:]}
+    assert sheet[("all", "all")] == (8, 4, 2, 66.67)
+    assert sheet[("topic", "visa")] == (5, 2, 2, 50.0)
+    assert sheet[("article", "visa-90-day-reporting")] == (4, 2, 1, 66.67)
+    assert len(sheet) == 1 + 3 + 5
+
+    empty = manager.get("/console/reports/?kind=month&month=2011-05").get_data(as_text=True)
+    assert "0 answers from the knowledge base shown" in empty and "No knowledge answers" in empty
+
+
 def test_reports_are_for_staff_and_admins_only(report_app):
     anonymous = report_app.test_client()
     assert anonymous.get("/console/reports/").status_code == 302
@@ -271,5 +366,10 @@ def test_demo_data_goes_only_into_an_empty_demo_database(report_app, servers, tm
     figures = cli_json(demo_app, "--fiscal-year", "2568")
     assert figures["demo_data"] is True and figures["responses"] > 100
     assert 60 <= figures["rate_percent"] <= 100
+    with demo_app.app_context():
+        from assistant.reports.figures import compute
+        from assistant.reports.periods import fiscal_year
+        helpfulness = compute(fiscal_year(2568)).helpfulness.total
+    assert helpfulness.shown > 200 and 0 < helpfulness.not_helpful < helpfulness.helpful
     again = demo_app.test_cli_runner().invoke(args=["demo-data"])
     assert again.exit_code != 0 and "already filled" in again.output

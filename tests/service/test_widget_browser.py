@@ -3,7 +3,10 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
 
+from assistant.models import AnswerFeedback
 from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.console_helpers import create_user
 
@@ -138,3 +141,60 @@ def test_user_and_staff_in_two_browsers(site, app):
         chat.get_by_role("button", name="พึงพอใจมาก", exact=True).click()
         chat.get_by_text("ขอบคุณสำหรับความคิดเห็น").wait_for()
         screenshot(user, "widget-rated-after-staff")
+
+
+FORGET_VOTES = """() => {
+  const saved = JSON.parse(localStorage.getItem("bkk-expat-chat"));
+  saved.messages.forEach((message) => { delete message.feedback; });
+  localStorage.setItem("bkk-expat-chat", JSON.stringify(saved));
+}"""
+
+
+def test_helpful_buttons_under_a_knowledge_answer_keep_the_vote_across_reloads(page, stored):
+    chat = widget(page)
+    chat.get_by_role("button", name="Chat with us").click()
+    ask(page, "How do I do the 90-day report?", replies_before=1)
+    assert chat.get_by_role("group", name="Helpful?").count() == 1  # not under the welcome
+    group = chat.locator("li.message.bot").last.get_by_role("group", name="Helpful?")
+    up = group.get_by_role("button", name="Helpful", exact=True)
+    down = group.get_by_role("button", name="Not helpful")
+    assert "Helpful?" in group.inner_text() and (up.inner_text(), down.inner_text()) == ("👍", "👎")
+    assert up.get_attribute("aria-pressed") == down.get_attribute("aria-pressed") == "false"
+
+    with page.expect_response(lambda r: r.url.endswith("/feedback")) as sent:
+        down.click()
+    assert sent.value.status == 200
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(up).to_have_attribute("aria-pressed", "false")
+    conversation = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('bkk-expat-chat')).conversation")
+
+    def votes():
+        return stored(lambda s: [f.helpful for f in s.scalars(select(AnswerFeedback).where(
+            AnswerFeedback.conversation_id == conversation))])
+    assert votes() == [False]
+    screenshot(page, "widget-not-helpful")
+
+    page.reload()  # from the browser's storage
+    expect(widget(page).get_by_role("button", name="Not helpful")).to_have_attribute(
+        "aria-pressed", "true")
+    page.evaluate(FORGET_VOTES)
+    page.reload()  # from the service: the message list returns the vote
+    down = widget(page).get_by_role("button", name="Not helpful")
+    expect(down).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('bkk-expat-chat'))"
+                         ".messages.some((m) => m.feedback === false)")
+
+    up = widget(page).get_by_role("button", name="Helpful", exact=True)
+    with page.expect_response(lambda r: r.url.endswith("/feedback")):
+        up.click()
+    expect(up).to_have_attribute("aria-pressed", "true")
+    expect(down).to_have_attribute("aria-pressed", "false")
+    assert votes() == [True]  # replaced, one vote per answer
+
+    widget(page).get_by_role("button", name="ภาษาไทย").click()
+    thai = widget(page).get_by_role("group", name="ข้อมูลนี้มีประโยชน์ไหม")
+    assert "ข้อมูลนี้มีประโยชน์ไหม" in thai.inner_text()
+    expect(thai.get_by_role("button", name="มีประโยชน์", exact=True)).to_have_attribute(
+        "aria-pressed", "true")
+    assert thai.get_by_role("button", name="ไม่มีประโยชน์").is_visible()

@@ -1,0 +1,136 @@
+"""Articles split into passages: the pieces a precise question is answered with.
+
+A passage is one paragraph, one bullet or one numbered item of an article's details, in
+one language, together with the bold heading it stands under; the short answer is one
+more passage. Ids are computed from the file: ``<article id>#<language>-<8 hex digits of
+the passage's text>``, so they stay the same as long as the passage's words do.
+
+Passages are ranked with BM25 over the same analyzer as the articles, weighted by how much
+of the asked-for kind of fact a passage holds (an amount for "how much", a phone number for
+"which number" ...; see ``knowledge.aspects``): a passage without it keeps half its BM25
+score, one with it gets the full score plus a bonus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional, Sequence
+
+from rank_bm25 import BM25Okapi
+
+from knowledge.analyzer import terms
+from knowledge.articles import LANGUAGES, Article
+from knowledge.aspects import evidence_share
+
+SUMMARY = "summary"
+_HEADING = re.compile(r"^\*\*(?P<heading>[^*]+)\*\*\s*$")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_EMPHASIS = re.compile(r"\*{1,2}([^*]+)\*{1,2}")
+# For a passage that holds every asked-for kind of fact (BM25 of one passage: mostly 0-20).
+ASPECT_BONUS = 4.0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One quotable piece of an article in one language."""
+
+    id: str
+    article_id: str
+    language: str
+    section: str
+    text: str
+
+
+def plain(markdown: str) -> str:
+    """Markdown emphasis and list markers removed, whitespace collapsed."""
+    return " ".join(_EMPHASIS.sub(r"\1", _ITEM.sub("", markdown)).split())
+
+
+def passage_id(article_id: str, language: str, text: str) -> str:
+    """The stable id of a passage: article, language and a hash of its text."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{article_id}#{language}-{digest}"
+
+
+def _pieces(details: str) -> Iterator[tuple[str, str]]:
+    """(heading, text) for each paragraph, bullet and numbered item of ``details``."""
+    heading, paragraph = "", list[str]()
+    for line in details.splitlines() + [""]:
+        match = _HEADING.match(line.strip())
+        if match or not line.strip() or _ITEM.match(line):
+            if paragraph:
+                yield heading, " ".join(paragraph)
+                paragraph = []
+            if match:
+                heading = match.group("heading").strip()
+            elif line.strip():
+                yield heading, line
+            continue
+        paragraph.append(line.strip())
+
+
+def split_article(article: Article) -> list[Passage]:
+    """The article's passages: its short answer, then its details, in both languages."""
+    passages = []
+    for language in LANGUAGES:
+        pieces = [(SUMMARY, article.answer[language]), *_pieces(article.details[language])]
+        seen = set()
+        for section, markdown in pieces:
+            text = plain(markdown)
+            if text and text not in seen:
+                seen.add(text)
+                passages.append(Passage(passage_id(article.id, language, text), article.id,
+                                        language, section, text))
+    return passages
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """A passage and its score for a question."""
+
+    passage: Passage
+    score: float
+
+
+class PassageIndex:
+    """The passages of all articles, one BM25 index (both languages share the IDF)."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        """Split and index every article."""
+        self.passages = [p for article in articles for p in split_article(article)]
+        self._by_id = {p.id: p for p in self.passages}
+        self._positions: dict[tuple[str, str], list[int]] = {}
+        for position, passage in enumerate(self.passages):
+            self._positions.setdefault((passage.article_id, passage.language), []).append(position)
+        self._index = BM25Okapi(
+            [terms(f"{p.section} {p.text}") or ["-"] for p in self.passages])
+
+    def get(self, passage_id_: str) -> Optional[Passage]:
+        """The passage with this id, if any."""
+        return self._by_id.get(passage_id_)
+
+    def of(self, article_id: str, language: str) -> list[Passage]:
+        """The article's passages in ``language``, in file order."""
+        return [self.passages[i] for i in self._positions.get((article_id, language), [])]
+
+    def best(self, article_id: str, language: str, question: str,
+             aspects: Sequence[str]) -> Optional[PassageHit]:
+        """The article's passage that best answers ``question`` (asking for ``aspects``).
+
+        The short answer competes too (it often states the main figure). None when no
+        passage shares a word with the question or holds an asked-for fact.
+        """
+        positions = self._positions.get((article_id, language), [])
+        if not positions:
+            return None
+        query = terms(question)
+        scores = self._index.get_batch_scores(query, positions) if query else [0.0] * len(positions)
+        hits = []
+        for position, score in zip(positions, scores, strict=True):
+            passage = self.passages[position]
+            share = evidence_share(passage.text, aspects)
+            hits.append(PassageHit(passage, float(score) * (1 + share) / 2 + ASPECT_BONUS * share))
+        best = max(hits, key=lambda hit: hit.score)
+        return best if best.score > 0 else None
