@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import aspects, context_events, requested_article_id, search_query
+from actions.context import aspects, context_events, requested_article_id
 from actions.replies import button, reply_metadata
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
@@ -80,7 +80,8 @@ def pinpointed(base: KnowledgeBase, tracker: Tracker, article: Article, language
     asked = aspects(tracker)
     if not (asked or follow_up) or requested_article_id(tracker):
         return None
-    hit = base.passages.best(article.id, language, search_query(tracker), asked)
+    question = tracker.latest_message.get("text") or ""  # entity values would count twice
+    hit = base.passages.best(article.id, language, question, asked)
     return hit.passage if hit and hit.passage.section != SUMMARY else None
 
 

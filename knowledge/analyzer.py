@@ -20,8 +20,10 @@ from assistant.nlu.segmentation import is_thai, split_words
 
 # Words that are stop words in general English but carry meaning in this domain.
 _KEPT_ENGLISH = {"work", "move", "back", "first", "call", "top"}
-# The same in Thai: extend (a stay), exceed (overstay), fine, change (employer), deadline, late.
-_KEPT_THAI = {"ต่อ", "เกิน", "ปรับ", "เปลี่ยน", "กำหนด", "ช้า"}
+# The same in Thai: extend (a stay), exceed (overstay), fine, change (employer), deadline,
+# late; and the words of periods and deadlines: day, time(s), before, after, within.
+_KEPT_THAI = {"ต่อ", "เกิน", "ปรับ", "เปลี่ยน", "กำหนด", "ช้า", "วัน", "ครั้ง", "ก่อน", "หลัง",
+              "ภายใน"}
 _THAI_STOP_WORDS = THAI_STOP_WORDS - _KEPT_THAI
 
 

@@ -40,6 +40,12 @@ EVIDENCE = {
     "form": re.compile(r"\btm\.?\s?\d+|\bform\b|แบบ|ภ\.ง\.ด|ตม\.\s?\d+", re.IGNORECASE),
     "amount": re.compile(_MONEY + r"|deposit|balance|savings|เงินฝาก|ยอดเงิน", re.IGNORECASE),
     "quantity": re.compile(r"\d"),
+    "limit": re.compile(rf"(?:maximum|minimum|up to|at least|at most|no more than|limit|"
+                        rf"ไม่เกิน|ขั้นต่ำ|สูงสุด|อย่างน้อย|ไม่น้อยกว่า)[^.]*?{_NUMBER}",
+                        re.IGNORECASE),
+    "percentage": re.compile(r"\d[\d.,]*\s*(?:%|percent|per cent|เปอร์เซ็นต์)|ร้อยละ\s*\d",
+                             re.IGNORECASE),
+    "name": re.compile(r"\([^)]{2,40}\)|\bcalled\b|known as|เรียกว่า|ชื่อ", re.IGNORECASE),
 }
 ASPECTS = tuple(EVIDENCE)
 

@@ -8,9 +8,10 @@ Runs after the intent classifiers and entity extractors:
   something (a question word or mark, a follow-up opener such as "what about" / "แล้ว",
   a domain entity, or, for short acts, two or more words never seen in their examples) is
   relabelled ``ask_followup``: "ok, and can I do it online?" is a question, not "ok";
-- a topic question that opens as a follow-up ("and for my wife?", "แล้วลูกล่ะ") is
-  relabelled ``ask_followup`` too, so it is answered in the context of the chat (a
-  self-contained one still finds its own article there).
+- a topic question, or one the classifier was unsure of, that opens as a follow-up ("and
+  for my wife?", "แล้วลูกล่ะ", "โอเค แล้วทำที่สนามบินได้ไหม") is relabelled
+  ``ask_followup`` too, so it is answered in the context of the chat (a self-contained
+  one still finds its own article there).
 
 The classifier's ranking is kept, so the reply metadata still shows what it thought.
 """
@@ -33,6 +34,7 @@ from assistant.nlu.segmentation import split_words
 
 FOLLOW_UP_INTENT = "ask_followup"
 DANGER_INTENT = "report_danger"
+FALLBACK_INTENT = "nlu_fallback"
 DANGER_ENTITY = "danger"
 # Acts that end or derail a chat when misread; out_of_scope only yields to strong signs.
 SHORT_ACTS = ("greet", "thank", "affirm", "deny")
@@ -126,7 +128,8 @@ class DialogueActGuard(GraphComponent):
         opener = any(w.text in THAI_FOLLOW_UP_WORDS and _starts_phrase(text, w.start)
                      for w in split) or bool(FOLLOW_UP.search(text))
         if intent not in ACTS:
-            return FOLLOW_UP_INTENT if opener and _is_topic_question(intent) else None
+            continues = _is_topic_question(intent) or intent == FALLBACK_INTENT
+            return FOLLOW_UP_INTENT if opener and continues else None
         asks = opener or any(entity in CONTENT_ENTITIES for entity in entities)
         if intent != "out_of_scope":
             asks = asks or bool(QUESTION.search(text)) or bool(THAI_QUESTION_WORDS & set(words))

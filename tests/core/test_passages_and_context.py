@@ -117,6 +117,7 @@ def test_clear_new_question_starts_a_new_context():
     ("someone is following me", "ask_visa", ["danger"], "report_danger"),
     ("and for my wife?", "ask_work_permit", [], "ask_followup"),
     ("แล้วลูกล่ะ ได้คนละเท่าไหร่", "ask_tax", [], "ask_followup"),
+    ("โอเค แล้วทำที่สนามบินได้ไหม", "nlu_fallback", [], "ask_followup"),
     ("how do I renew my work permit", "ask_work_permit", [], None),
     ("ok bye", "goodbye", [], None),
     ("thanks a lot", "thank", [], None),
