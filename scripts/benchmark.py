@@ -33,7 +33,7 @@ import requests
 from assistant.rasa_client import RasaClient
 from scripts.chat_api import ChatApi
 from scripts.console_client import ConsoleClient, create_account
-from scripts.servers import RASA, ROOT, assistant_servers, web_service
+from scripts.servers import MEASUREMENT_RATE_LIMITS, RASA, ROOT, assistant_servers, web_service
 
 SENTENCES = {
     "en": [
@@ -166,7 +166,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         size_mb = model.stat().st_size / 1e6
         database = f"sqlite:///{Path(out) / 'bench.db'}"
         with assistant_servers(model=str(model)) as servers, \
-                web_service(servers, database) as service:
+                web_service(servers, database, extra_env=MEASUREMENT_RATE_LIMITS) as service:
             figures = measure(servers.rasa, ChatApi(service), args.requests)
             push = staff_push_latency(service, database, args.pushes)
     lines = [

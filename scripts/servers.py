@@ -148,6 +148,12 @@ def _service_healthy(url: str) -> bool:
         return False
 
 
+# Measurements send more requests from one address, and into one conversation, than the
+# service's rate limits allow a user: they run the service with these limits instead.
+MEASUREMENT_RATE_LIMITS = {"RATE_LIMIT_CLIENT": "1000000 per minute",
+                           "RATE_LIMIT_CONVERSATION": "1000000 per minute"}
+
+
 @contextmanager
 def web_service(running: RunningAssistant, database_url: str,
                 log_dir: Path = ROOT / "var" / "log", workers: int = 1,

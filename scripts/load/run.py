@@ -32,6 +32,7 @@ from scripts.benchmark import write_section
 from scripts.scale_databases import ADMIN
 from scripts.scale_databases import main as create_databases
 from scripts.servers import (
+    MEASUREMENT_RATE_LIMITS,
     ROOT,
     SERVICE_BIN,
     RunningAssistant,
@@ -89,7 +90,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     create_databases(list(names.values()))
     database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
     rasa_env, service_env = scale_profile_env(names["rasa"])
-    service_env["RATE_LIMIT_CLIENT"] = "1000000 per minute"
+    service_env.update(MEASUREMENT_RATE_LIMITS)
     sent_file = OUT / "sent.txt"
     sent_file.write_text("", "utf-8")
     timeline: dict[str, float] = {}
