@@ -7,7 +7,9 @@ Runs after the intent classifiers and entity extractors:
 - a message classified as goodbye, thanks, yes, no, hello or out of scope that also asks
   something (a question word or mark, a follow-up opener such as "what about" / "แล้ว",
   a domain entity, or, for short acts, two or more words never seen in their examples) is
-  relabelled ``ask_followup``: "ok, and can I do it online?" is a question, not "ok";
+  relabelled ``ask_followup``: "ok, and can I do it online?" is a question, not "ok"; so
+  is a "are you a bot?" or "switch language" reading with such unseen words ("what result
+  are you aiming for?", "ลูกพูดไทยไม่ได้จะเรียนโรงเรียนไทยได้ไหม");
 - a topic question, or one the classifier was unsure of, that opens as a follow-up ("and
   for my wife?", "แล้วลูกล่ะ", "โอเค แล้วทำที่สนามบินได้ไหม") is relabelled
   ``ask_followup`` too, so it is answered in the context of the chat (a self-contained
@@ -39,6 +41,9 @@ DANGER_ENTITY = "danger"
 # Acts that end or derail a chat when misread; out_of_scope only yields to strong signs.
 SHORT_ACTS = ("greet", "thank", "affirm", "deny")
 ACTS = (*SHORT_ACTS, "goodbye", "out_of_scope")
+# Requests about the chat itself: questions by nature, so only words never seen in their
+# examples (or an opener, a domain entity) make them a question on a topic.
+CHAT_REQUESTS = ("bot_challenge", "switch_language")
 CONTENT_ENTITIES = ("visa_type", "form", "district", "aspect")
 # English cues as patterns; Thai cues as whole words (Thai has no word boundaries to match).
 QUESTION = re.compile(r"\?|\b(?:what|how|where|when|which|who|why|can i|could i|is there|"
@@ -94,11 +99,11 @@ class DialogueActGuard(GraphComponent):
         return cls(model_storage, resource, words)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Collects the words of the short acts' examples and persists them."""
+        """Collects the words of the short acts' and chat requests' examples; persists them."""
         self._vocabulary = {
             word.text.lower()
             for example in training_data.intent_examples
-            if example.get(INTENT) in SHORT_ACTS
+            if example.get(INTENT) in (*SHORT_ACTS, *CHAT_REQUESTS)
             for word in split_words(example.get(TEXT) or "")
         }
         with self._model_storage.write_to(self._resource) as directory:
@@ -127,13 +132,13 @@ class DialogueActGuard(GraphComponent):
         # "แล้ว" opens a follow-up at the start of a phrase; inside one it means "already".
         opener = any(w.text in THAI_FOLLOW_UP_WORDS and _starts_phrase(text, w.start)
                      for w in split) or bool(FOLLOW_UP.search(text))
-        if intent not in ACTS:
+        if intent not in (*ACTS, *CHAT_REQUESTS):
             continues = _is_topic_question(intent) or intent == FALLBACK_INTENT
             return FOLLOW_UP_INTENT if opener and continues else None
         asks = opener or any(entity in CONTENT_ENTITIES for entity in entities)
-        if intent != "out_of_scope":
+        if intent in (*SHORT_ACTS, "goodbye"):
             asks = asks or bool(QUESTION.search(text)) or bool(THAI_QUESTION_WORDS & set(words))
-        if intent in SHORT_ACTS and self._vocabulary:
+        if intent in (*SHORT_ACTS, *CHAT_REQUESTS) and self._vocabulary:
             unknown = [w for w in words if not w.isdigit() and w not in self._vocabulary]
             asks = asks or len(unknown) >= MIN_UNKNOWN_WORDS
         return FOLLOW_UP_INTENT if asks else None

@@ -123,9 +123,14 @@ def test_clear_new_question_starts_a_new_context():
     ("thanks a lot", "thank", [], None),
     ("เสร็จแล้ว ขอบคุณค่ะ", "thank", [], None),
     ("recommend a good movie tonight?", "out_of_scope", [], None),
+    ("what result are you aiming for?", "bot_challenge", [], "ask_followup"),
+    ("are you a bot?", "bot_challenge", [], None),
+    ("ลูกพูดไทยไม่ได้จะเรียนโรงเรียนไทยได้ไหมคะ", "switch_language", [], "ask_followup"),
+    ("พูดภาษาอังกฤษได้ไหมคะ", "switch_language", [], None),
 ])
 def test_guard_relabels_questions_and_danger_only(text, intent, entities, expected):
-    vocabulary = ["ok", "thanks", "a", "lot", "ขอบคุณ", "ค่ะ", "เสร็จ"]
+    vocabulary = ["ok", "thanks", "a", "lot", "ขอบคุณ", "ค่ะ", "เสร็จ", "are", "you", "bot",
+                  "พูด", "ภาษาอังกฤษ", "ได้", "ไหม", "คะ", "ไทย", "ไม่"]
     guard = DialogueActGuard(None, None, vocabulary)
     assert guard.relabelled(text, intent, entities) == expected
 
