@@ -37,12 +37,6 @@ def _english() -> Language:
 
 def terms(text: str) -> list[str]:
     """Lower-cased search terms: English lemmas and Thai words, stop words removed."""
-    return list(_terms(text))
-
-
-@lru_cache(maxsize=4096)
-def _terms(text: str) -> tuple[str, ...]:
-    """``terms``, remembered: one question is ranked several times (topic, context, passages)."""
     words = [word.text.lower() for word in split_words(text)]
     # One Thai letter alone ("ณ", "ๆ") is a particle or a segmentation leftover.
     thai = [w for w in words if is_thai(w) and len(w) > 1 and w not in _THAI_STOP_WORDS]
@@ -56,4 +50,4 @@ def _terms(text: str) -> tuple[str, ...]:
             for token in doc
             if token.lower_ in _KEPT_ENGLISH or token.lower_ not in ENGLISH_STOP_WORDS
         ]
-    return tuple(lemmas + thai)
+    return lemmas + thai

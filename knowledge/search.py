@@ -11,7 +11,7 @@ on the second (docs/benchmarks.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Optional, Sequence
 
 from rank_bm25 import BM25Okapi
@@ -62,6 +62,7 @@ class KnowledgeBase:
             name: BM25Okapi([terms(field_text(a, name)) or ["-"] for a in self.articles])
             for name in FIELD_WEIGHTS
         }
+        self._remembered_scores = lru_cache(maxsize=256)(self._scores)
 
     @classmethod
     def load(cls) -> KnowledgeBase:
@@ -81,8 +82,15 @@ class KnowledgeBase:
         """Every article's passages, indexed on first use."""
         return PassageIndex(self.articles)
 
-    def scores(self, query: str) -> list[float]:
-        """Each article's weighted BM25 score for ``query``, in article order."""
+    def scores(self, query: str) -> tuple[float, ...]:
+        """Each article's weighted BM25 score for ``query``, in article order.
+
+        Remembered for recent queries: one question is ranked within its topic, across all
+        articles and in its context, and each needs the same scores.
+        """
+        return self._remembered_scores(query)
+
+    def _scores(self, query: str) -> tuple[float, ...]:
         query_terms = terms(query)
         scores = [0.0] * len(self.articles)
         if query_terms:
@@ -90,7 +98,7 @@ class KnowledgeBase:
                 field_scores = self._indexes[name].get_scores(query_terms)
                 scores = [total + weight * float(field_score)
                           for total, field_score in zip(scores, field_scores, strict=True)]
-        return scores
+        return tuple(scores)
 
     def rank(self, query: str, topic: Optional[str] = None) -> list[Hit]:
         """Articles matching ``query``: those of ``topic`` first, then the rest.
