@@ -11,6 +11,7 @@ RASA := $(RASA_VENV)/bin/rasa
 export PORT ?= 8000
 export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
+export ACTIONS_HOST ?= 127.0.0.1
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2

@@ -11,13 +11,15 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import aspects, context_events, requested_article_id
-from actions.replies import button, reply_metadata
+from actions.replies import button, human_button, reply_metadata
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
 from knowledge.passages import SUMMARY, Passage
 from knowledge.topics import intent_for_topic
 
 RELATED_BUTTONS = 3
+# The article on reaching staff ends with the button that does it.
+STAFF_ARTICLE = "service_center-talking-to-staff"
 THAI_MONTHS = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
@@ -105,6 +107,8 @@ def send_article(
         more = LABELS[language]["more"].format(article.title[language])
         buttons = [article_button(article, more), *buttons[:RELATED_BUTTONS - 1]]
         extra_metadata["passage_id"] = passage.id
+    if article.id == STAFF_ARTICLE:
+        buttons = [human_button(language), *buttons[:RELATED_BUTTONS - 1]]
     dispatcher.utter_message(
         text=answer_text(article, language) if passage is None
         else passage_text(article, passage, language),

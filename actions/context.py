@@ -6,6 +6,12 @@ classified as a follow-up (``ask_followup``) or with too few words of its own to
 article ("and the fee?", "what about land?"), is resolved with
 ``KnowledgeBase.rank_in_context``; any other question is searched on its own, in the
 predicted topic first, and starts a new context.
+
+Within a follow-up, the article shown comes first: when it has a passage that shares a
+word with the question and states the kind of fact asked ("and how many days per
+entry?"), the answer stays there. A follow-up that the classifier first read as a question
+on another topic, with a subject that an article of that topic is clearly about ("and my
+son, can he go to a Thai public school?"), moves there.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from knowledge import Article, Hit, KnowledgeBase
+from knowledge.passages import ASPECT_BONUS
 from knowledge.topics import topic_for_intent
 
 CONTEXT_TOPIC = "current_topic"
@@ -32,6 +39,9 @@ ELLIPTICAL_SCORE = 25.0
 # 1.5, 486 with 2 (docs/benchmarks.md).
 OVERRIDE_SCORE = 25.0
 OVERRIDE_RATIO = 1.5
+# A question right after an article, on its words and asking a fact it states, is answered
+# from it unless another article scores this many times more on the question's words.
+KEEP_RATIO = 2.0
 # Entities whose canonical values sharpen the search ("LTR", "Bang Rak", "TM30").
 QUERY_ENTITIES = ("visa_type", "district", "form")
 ASPECT_ENTITY = "aspect"
@@ -44,6 +54,7 @@ class Resolution:
     article: Optional[Article]
     hits: List[Hit]
     in_context: bool = False
+    follow_up: bool = False  # asked in the context of the chat (no clarifying question)
 
     def stays(self, tracker: Tracker) -> bool:
         """True for a follow-up answered from the very article shown last."""
@@ -100,6 +111,12 @@ def question_topic(tracker: Tracker) -> Optional[str]:
     return next(filter(None, map(topic_for_intent, names)), None)
 
 
+def classified_topic(tracker: Tracker) -> Optional[str]:
+    """The topic of the classifier's first reading, before any relabelling as a follow-up."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return topic_for_intent(ranking[0].get("name")) if ranking else None
+
+
 def relates_to_context(tracker: Tracker, base: KnowledgeBase) -> bool:
     """True when the latest message shares words with the article shown, or asks a fact."""
     context = context_article(tracker, base)
@@ -110,8 +127,34 @@ def relates_to_context(tracker: Tracker, base: KnowledgeBase) -> bool:
     return own > 0 or bool(aspects(tracker))
 
 
-def resolve(tracker: Tracker, base: KnowledgeBase) -> Resolution:
-    """The article to answer the latest message from."""
+def _answered_by_context(tracker: Tracker, base: KnowledgeBase, context: Article,
+                         language: str) -> bool:
+    """True when the article shown has a passage on the question's words and asked fact."""
+    asked = aspects(tracker)
+    if not asked:
+        return False
+    hit = base.passages.best(context.id, language, search_query(tracker, without_aspects=True),
+                             asked)
+    return hit is not None and hit.score > ASPECT_BONUS
+
+
+def _in_context(tracker: Tracker, base: KnowledgeBase, context: Article, subject: str,
+                language: str) -> Resolution:
+    """The article for a follow-up: the one shown, a near one, or one it clearly names."""
+    if _answered_by_context(tracker, base, context, language):
+        return Resolution(context, base.rank_in_context(subject, context), True, True)
+    hits = base.rank_in_context(subject, context)
+    chosen = hits[0].article if hits else context
+    own = dict(zip((a.id for a in base.articles), base.scores(subject), strict=True))
+    named = max(base.articles, key=lambda article: own[article.id])
+    if named.id != chosen.id and named.topic == classified_topic(tracker) \
+            and own[named.id] >= max(ELLIPTICAL_SCORE, OVERRIDE_RATIO * own[chosen.id]):
+        return Resolution(named, base.rank(subject, named.topic), follow_up=True)
+    return Resolution(chosen, hits, True, True)
+
+
+def resolve(tracker: Tracker, base: KnowledgeBase, language: str) -> Resolution:
+    """The article to answer the latest message (replied to in ``language``) from."""
     requested = base.get(requested_article_id(tracker) or "")
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if requested is not None:
@@ -124,12 +167,19 @@ def resolve(tracker: Tracker, base: KnowledgeBase) -> Resolution:
         # is not a follow-up.
         elliptical = best_own < ELLIPTICAL_SCORE and (best_own > 0 or bool(aspects(tracker)))
         if intent in (FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT) or elliptical:
-            hits = base.rank_in_context(subject, context)
-            return Resolution(hits[0].article if hits else context, hits, in_context=True)
+            return _in_context(tracker, base, context, subject, language)
+        own_context = base.scores(subject)[base.articles.index(context)]
+        if best_own < KEEP_RATIO * own_context \
+                and _answered_by_context(tracker, base, context, language):
+            return Resolution(context, base.rank_in_context(subject, context), True, True)
+    topic = question_topic(tracker)
     query = search_query(tracker)
-    hits = base.rank(query, question_topic(tracker))
-    anywhere = base.rank(query)
-    if hits and anywhere and anywhere[0].score >= max(OVERRIDE_SCORE,
-                                                      OVERRIDE_RATIO * hits[0].score):
-        hits = anywhere  # the classifier's topic has nothing close: trust the search
+    # The classifier's topic has nothing close to the question, or to its subject (the
+    # words left once "hotline", "how many years" are taken out): trust the search.
+    for words in (query, search_query(tracker, without_aspects=True)):
+        in_topic, anywhere = base.rank(words, topic), base.rank(words)
+        if in_topic and anywhere and anywhere[0].score >= max(OVERRIDE_SCORE,
+                                                              OVERRIDE_RATIO * in_topic[0].score):
+            return Resolution(anywhere[0].article, anywhere)
+    hits = base.rank(query, topic)
     return Resolution(hits[0].article if hits else None, hits)

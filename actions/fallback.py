@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.articles import knowledge_base, pinpointed, send_article
 from actions.context import resolve, search_query
-from actions.replies import ReplyingAction, button, reply_metadata
+from actions.replies import ReplyingAction, button, human_button, reply_metadata
 from knowledge import Hit
 from knowledge.topics import TOPIC_TITLES, intent_for_topic, topic_for_intent
 
@@ -37,7 +37,6 @@ TEXTS = {
             "Sorry, I still didn't understand. You can pick a topic, rephrase, "
             "or talk to a staff member."
         ),
-        "human": "Talk to a staff member",
         "unanswered": (
             "I'm sorry, I don't know the answer to that: the center's knowledge base has "
             "nothing on it yet. A staff member can help you (outside office hours, leave "
@@ -51,7 +50,6 @@ TEXTS = {
             "ขออภัยค่ะ ฉันยังไม่เข้าใจคำถาม เลือกหัวข้อ ลองพิมพ์ใหม่ "
             "หรือคุยกับเจ้าหน้าที่ได้เลยค่ะ"
         ),
-        "human": "คุยกับเจ้าหน้าที่",
         "unanswered": (
             "ขออภัยค่ะ เรื่องนี้ยังไม่มีคำตอบในฐานข้อมูลของศูนย์ เจ้าหน้าที่ช่วยท่านได้ค่ะ "
             "(นอกเวลาทำการ ฝากอีเมลไว้ แล้วศูนย์จะตอบกลับทางอีเมล) "
@@ -109,7 +107,7 @@ class ActionTopicFallback(ReplyingAction):
     ) -> List[EventType]:
         """Sends an answer in context, a confirmed answer, "not sure" or "I don't know"."""
         base = knowledge_base()
-        resolution = resolve(tracker, base)
+        resolution = resolve(tracker, base, language)
         if resolution.in_context and resolution.article is not None:
             passage = pinpointed(base, tracker, resolution.article, language,
                                  follow_up=resolution.stays(tracker))
@@ -128,7 +126,7 @@ class ActionTopicFallback(ReplyingAction):
         offer_human = unanswered or consecutive_misses(tracker) >= MISSES_BEFORE_HUMAN
         buttons = [button(TOPIC_TITLES[t][language], f"/{intent_for_topic(t)}") for t in topics]
         if offer_human:
-            buttons.insert(0, button(texts["human"], "/ask_human"))
+            buttons.insert(0, human_button(language))
         message = "unanswered" if unanswered else "offer_human" if offer_human else "unsure"
         extra: Dict[str, Any] = {"unanswered": True, "question": question} if unanswered else {}
         dispatcher.utter_message(

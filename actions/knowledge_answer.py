@@ -33,7 +33,7 @@ CLARIFY = {
 def ambiguous(resolution: Resolution, tracker: Tracker) -> bool:
     """True when a fresh, broad question matches two articles about equally well."""
     hits = resolution.hits
-    if resolution.in_context or requested_article_id(tracker) or aspects(tracker):
+    if resolution.follow_up or requested_article_id(tracker) or aspects(tracker):
         return False
     return len(hits) > 1 and hits[1].score >= AMBIGUITY_RATIO * hits[0].score > 0
 
@@ -56,7 +56,7 @@ class ActionAnswerTopic(ReplyingAction):
         if intent == OUT_OF_SCOPE_INTENT and not relates_to_context(tracker, base):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        resolution = resolve(tracker, base)
+        resolution = resolve(tracker, base, language)
         if resolution.article is None:  # not a topic question and no article matches
             return await ActionTopicFallback().reply(dispatcher, tracker, language)
         if ambiguous(resolution, tracker):

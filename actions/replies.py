@@ -52,6 +52,14 @@ def button(title: str, payload: str) -> Dict[str, str]:
     return {"title": title, "payload": payload}
 
 
+HUMAN_TITLES = {"en": "Talk to a staff member", "th": "คุยกับเจ้าหน้าที่"}
+
+
+def human_button(language: str) -> Dict[str, str]:
+    """The button that asks for a staff member to join the chat."""
+    return button(HUMAN_TITLES[language], "/ask_human")
+
+
 class ReplyingAction(Action, abc.ABC):
     """A custom action that replies in the user's language.
 

@@ -10,8 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.articles import article_button, knowledge_base
 from actions.context import context_events
-from actions.fallback import TEXTS as FALLBACK_TEXTS
-from actions.replies import ReplyingAction, button, reply_metadata
+from actions.replies import ReplyingAction, human_button, reply_metadata
 
 EMERGENCY_ARTICLE = "emergency-numbers"
 TEXTS = {
@@ -46,7 +45,7 @@ class ActionEmergencyHelp(ReplyingAction):
     ) -> List[EventType]:
         """Sends the numbers; the emergency numbers article becomes the context."""
         article = knowledge_base().get(EMERGENCY_ARTICLE)
-        buttons = [button(FALLBACK_TEXTS[language]["human"], "/ask_human")]
+        buttons = [human_button(language)]
         extra = {}
         if article is not None:
             buttons.append(article_button(article, article.title[language]))

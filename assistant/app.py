@@ -6,6 +6,7 @@ from typing import Optional
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assistant.channels.line import LineChannel
 from assistant.extensions import db, migrate
@@ -30,9 +31,12 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         KNOWLEDGE_DIR=settings.knowledge_dir,
         TRAINING_ROOT=settings.training_root,
         TRAINING_MARGIN=settings.training_margin,
+        TRAINING_TIMEOUT_SECONDS=settings.training_timeout_seconds,
         RATE_LIMIT_CLIENT=settings.rate_limit_client,
         RATE_LIMIT_CONVERSATION=settings.rate_limit_conversation,
+        RATE_LIMIT_NEW_CONVERSATION=settings.rate_limit_new_conversation,
         RATE_LIMIT_LOGIN=settings.rate_limit_login,
+        RATE_LIMIT_STREAM=settings.rate_limit_stream,
         STREAM_SECONDS=settings.stream_seconds,
         PRESENCE_SECONDS=settings.presence_seconds,
         CONSOLE_POLL_SECONDS=settings.console_poll_seconds,
@@ -48,13 +52,17 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        HSTS=settings.hsts,
     )
+    if settings.trusted_proxies:  # the client address is the one these proxies saw
+        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
+                                x_for=settings.trusted_proxies)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.globals["channel_names"] = CHANNEL_NAMES
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     app.extensions["rasa"] = RasaPool(settings.rasa_url.split(","),
-                                      settings.rasa_timeout_seconds)
+                                      settings.rasa_timeout_seconds, settings.rasa_auth_token)
     if settings.line_channel_secret:
         app.extensions["line"] = LineChannel(settings.line_channel_secret,
                                              settings.line_channel_access_token,

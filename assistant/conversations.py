@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from assistant import assignment, channels, offline
-from assistant.domain import intents
+from assistant.domain import entities, intents
 from assistant.extensions import db
 from assistant.models import (
+    LANGUAGES,
     Conversation,
     Handoff,
     Message,
@@ -28,6 +29,7 @@ from assistant.models import (
     Sender,
     State,
     User,
+    known_language,
     utcnow,
 )
 from assistant.nlu.language import detect_language
@@ -36,7 +38,7 @@ from assistant.rasa_pool import RasaPool
 from assistant.satisfaction import RATING_PAYLOAD, question
 from knowledge.articles import Article
 
-PAYLOAD = re.compile(r"^/[a-z_]+(\{.*\})?$")
+PAYLOAD = re.compile(r"/[a-z_]+(\{.*\})?", re.DOTALL)
 UNAVAILABLE = {
     "en": (
         "Sorry, the assistant is not available right now. Your message is saved and a staff "
@@ -79,29 +81,57 @@ def find(conversation_id: str) -> Conversation:
 
 
 def validate_input(text: Any, payload: Any, max_length: int) -> tuple[str, Optional[str]]:
-    """(text to forward, payload or None) from a request, or a 4xx error."""
+    """(text to forward, payload or None) from a request, or a 4xx error.
+
+    Rasa reads any text starting with "/" as an intent with entities, so such text is
+    checked, and forwarded, exactly like a payload.
+    """
     if (text is None) == (payload is None):
         raise ConversationError(400, "text_or_payload", 'Send either "text" or "payload".')
+    if payload is None and isinstance(text, str) and text.strip().startswith("/"):
+        payload = text.strip()
     if payload is not None:
-        if not isinstance(payload, str) or not PAYLOAD.match(payload):
+        checked = validate_payload(payload, max_length)
+        return checked, checked
+    return validate_text(text, max_length), None
+
+
+def validate_payload(payload: Any, max_length: int) -> str:
+    """A button payload ``/intent`` or ``/intent{"entity": "value"}``, or a 422 error.
+
+    The intent must be in the domain, each entity a domain entity with a plain value, and a
+    ``language`` entity en or th.
+    """
+    if not isinstance(payload, str) or len(payload) > max_length \
+            or not PAYLOAD.fullmatch(payload):
+        raise ConversationError(422, "invalid_payload",
+                                'A payload looks like "/intent" or "/intent{...}".')
+    name, _, body = payload[1:].partition("{")
+    if name not in intents():
+        raise ConversationError(422, "unknown_intent", "The payload names no known intent.")
+    try:
+        values = json.loads("{" + body) if body else {}
+    except ValueError as error:
+        raise ConversationError(422, "invalid_payload",
+                                "The payload's entities are not valid JSON.") from error
+    for entity, value in values.items():
+        if entity not in entities() or isinstance(value, bool) \
+                or not isinstance(value, (str, int, float)):
             raise ConversationError(422, "invalid_payload",
-                                    'A payload looks like "/intent" or "/intent{...}".')
-        if payload[1:].partition("{")[0] not in intents():
-            raise ConversationError(422, "unknown_intent", "The payload names no known intent.")
-        body = payload.partition("{")[2]
-        if body:
-            try:
-                json.loads("{" + body)
-            except ValueError as error:
-                raise ConversationError(422, "invalid_payload",
-                                        "The payload's entities are not valid JSON.") from error
-        return payload, payload
+                                    f"The payload's entity {entity!r} is not allowed.")
+        if entity == "language" and value not in LANGUAGES:
+            raise ConversationError(422, "invalid_payload", "language must be en or th.")
+    return payload
+
+
+def validate_text(text: Any, max_length: int) -> str:
+    """A message's text, stripped, or a 4xx error (empty, not a string, too long)."""
     if not isinstance(text, str) or not text.strip():
         raise ConversationError(400, "empty_text", "The message text is empty.")
     if len(text) > max_length:
         raise ConversationError(413, "text_too_long",
                                 f"The message is longer than {max_length} characters.")
-    return text.strip(), None
+    return text.strip()
 
 
 def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
@@ -113,6 +143,8 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     rating = RATING_PAYLOAD.match(payload or "")
     if conversation.state == State.CLOSED and not rating:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
+    if rating:
+        _check_asked(conversation)
     guess = detect_language(text) if payload is None else None
     if guess:
         conversation.language = guess.language
@@ -138,7 +170,7 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
     latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
     slots = tracker.get("slots") or {}
     chosen = slots.get("language_preference") or slots.get("language")  # as replies choose
-    conversation.language = str(chosen or conversation.language)
+    conversation.language = known_language(chosen, conversation.language)
     stored = []
     for reply in replies:
         meta = reply.metadata
@@ -148,7 +180,7 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
             confidence=meta.get("confidence", latest_intent.get("confidence")),
             topic=meta.get("topic"), article_ids=meta.get("article_ids") or [],
             sources=meta.get("sources") or [],
-            language=meta.get("language") or conversation.language, details=meta,
+            language=known_language(meta.get("language"), conversation.language), details=meta,
         )
         stored.append(message)
         db.session.add(message)
@@ -186,17 +218,28 @@ def _wait_for_staff(conversation: Conversation) -> None:
     conversation.state = State.WAITING_FOR_STAFF
 
 
-def _mark_closed(conversation: Conversation) -> None:
+def _mark_closed(conversation: Conversation, asked: bool = True) -> None:
     now = utcnow()
     conversation.state = State.CLOSED
     conversation.closed_at = conversation.closed_at or now
-    conversation.satisfaction_asked_at = conversation.satisfaction_asked_at or now
+    if asked:
+        conversation.satisfaction_asked_at = conversation.satisfaction_asked_at or now
+
+
+def _has_user_message(conversation: Conversation) -> bool:
+    return db.session.scalar(select(Message.id).where(
+        Message.conversation_id == conversation.id, Message.sender == Sender.USER)
+        .limit(1)) is not None
 
 
 def close(conversation: Conversation) -> List[Message]:
-    """Close the conversation; the satisfaction question is asked once, at the first close."""
-    if conversation.satisfaction_asked_at is not None:
-        _mark_closed(conversation)
+    """Close the conversation; the satisfaction question is asked once, at the first close.
+
+    A chat in which the user wrote nothing is closed without the question: there is
+    nothing to rate.
+    """
+    if conversation.satisfaction_asked_at is not None or not _has_user_message(conversation):
+        _mark_closed(conversation, asked=False)
         db.session.commit()
         return []
     asked = question(conversation.language)
@@ -207,10 +250,23 @@ def close(conversation: Conversation) -> List[Message]:
     return _commit_and_deliver(message)
 
 
-def rate(conversation: Conversation, level: object) -> Message:
-    """Store (or replace) the conversation's rating and thank the user."""
+def _check_asked(conversation: Conversation) -> None:
+    """A 409 error unless the chat was asked the satisfaction question."""
+    if conversation.satisfaction_asked_at is None:
+        raise ConversationError(409, "not_asked",
+                                "This conversation was not asked the satisfaction question.")
+
+
+def rate(conversation: Conversation, level: object, signed_link: bool = False) -> Message:
+    """Store (or replace) the conversation's rating and thank the user.
+
+    Only a chat that was asked the question may be rated, or one whose user followed the
+    signed rating link of an answer e-mail (``signed_link``).
+    """
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         raise ConversationError(422, "invalid_level", "level must be an integer from 1 to 5.")
+    if not signed_link:
+        _check_asked(conversation)
     rating = conversation.rating or Rating(conversation=conversation)
     rating.level = level
     rating.language = conversation.language
@@ -279,8 +335,7 @@ def staff_reply(conversation: Conversation, user: User, text: str, max_length: i
     """A staff member's answer; the conversation must be with staff."""
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
-    text, _ = validate_input(text, None, max_length)
-    message = _staff_message(conversation, user, text)
+    message = _staff_message(conversation, user, validate_text(text, max_length))
     return _commit_and_deliver(message)[0]
 
 

@@ -18,3 +18,9 @@ def rasa_domain() -> Dict[str, Any]:
 def intents() -> FrozenSet[str]:
     """Intent names a button payload may name."""
     return frozenset(rasa_domain()["intents"])
+
+
+def entities() -> FrozenSet[str]:
+    """Entity names a button payload may set."""
+    return frozenset(name if isinstance(name, str) else next(iter(name))
+                     for name in rasa_domain().get("entities") or [])

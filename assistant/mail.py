@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import smtplib
+import ssl
 from email.message import EmailMessage
 from typing import Optional
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -95,17 +96,33 @@ def _message(outbound: OutboundEmail) -> EmailMessage:
     return message
 
 
+def masked(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (for logs and error messages)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
 def _connect(url: str) -> smtplib.SMTP:
+    """An SMTP connection; TLS (smtps, starttls) verifies the server's certificate."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise smtplib.SMTPException(f"SMTP_URL must look like smtp://host:port, not {url!r}")
+        raise smtplib.SMTPException(
+            f"SMTP_URL must look like smtp://host:port, not {masked(url)!r}")
+    tls = ssl.create_default_context()  # the system's CAs (SSL_CERT_FILE), host name checked
     if parts.scheme == "smtps":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(parts.hostname, parts.port or 465,
-                                              timeout=SMTP_TIMEOUT_SECONDS)
+                                              timeout=SMTP_TIMEOUT_SECONDS, context=tls)
     else:
         smtp = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=SMTP_TIMEOUT_SECONDS)
-        if parse_qs(parts.query).get("starttls") == ["1"]:
-            smtp.starttls()
-    if parts.username:
-        smtp.login(unquote(parts.username), unquote(parts.password or ""))
+    try:
+        if parts.scheme == "smtp" and parse_qs(parts.query).get("starttls") == ["1"]:
+            smtp.starttls(context=tls)
+        if parts.username:
+            smtp.login(unquote(parts.username), unquote(parts.password or ""))
+    except BaseException:
+        smtp.close()
+        raise
     return smtp

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 import uuid
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assistant.extensions import Base
@@ -63,8 +65,21 @@ class Sender(str, enum.Enum):
     STAFF = "staff"
 
 
+LANGUAGES = ("en", "th")  # the only languages ever stored
 CHANNEL_NAMES = {"web": "Web chat", "line": "LINE"}  # Conversation.channel -> display name
 MAX_MESSAGE_ID = 2**63 - 1  # the largest id a database integer column holds
+
+
+def known_language(value: object, fallback: str = "en") -> str:
+    """``value`` if it is a language the service speaks (en, th), else ``fallback``."""
+    return value if isinstance(value, str) and value in LANGUAGES else fallback
+
+
+def _checked_language(model: str, value: Optional[str], optional: bool = False) -> Optional[str]:
+    """Refuse to store a language other than en or th (a bug upstream, never user data)."""
+    if value in LANGUAGES or (optional and value is None):
+        return value
+    raise ValueError(f"{model}.language must be one of {LANGUAGES}, not {value!r}")
 
 
 def parse_id(raw: str) -> Optional[int]:
@@ -116,6 +131,10 @@ class Conversation(Base):
     notes: Mapped[list[Note]] = relationship(back_populates="conversation",
                                              order_by="Note.id")
 
+    @validates("language")
+    def _language(self, _key: str, value: str) -> str:
+        return str(_checked_language("Conversation", value))
+
 
 class Message(Base):
     """A user, bot or staff message with what is known about it."""
@@ -146,6 +165,10 @@ class Message(Base):
     staff_user: Mapped[Optional[User]] = relationship()
     feedback: Mapped[Optional[AnswerFeedback]] = relationship(back_populates="message")
 
+    @validates("language")
+    def _language(self, _key: str, value: Optional[str]) -> Optional[str]:
+        return _checked_language("Message", value, optional=True)
+
     @property
     def is_knowledge_answer(self) -> bool:
         """A bot reply that shows knowledge articles (users may vote on it)."""
@@ -174,6 +197,10 @@ class Rating(Base):
                                                     onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="rating")
+
+    @validates("language")
+    def _language(self, _key: str, value: str) -> str:
+        return str(_checked_language("Rating", value))
 
 
 class AnswerFeedback(Base):
@@ -237,6 +264,23 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         """Deactivated users cannot log in."""
         return self.active
+
+
+@lru_cache(maxsize=1)
+def _dummy_password_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def password_matches(user: Optional[User], password: str) -> bool:
+    """True if ``user`` exists and ``password`` is theirs.
+
+    An unknown e-mail costs the same hash check, so response times do not tell which
+    e-mail addresses have an account.
+    """
+    if user is None:
+        check_password_hash(_dummy_password_hash(), password)
+        return False
+    return user.check_password(password)
 
 
 class ArticleRevision(Base):

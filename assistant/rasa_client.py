@@ -42,11 +42,20 @@ def collect_replies(messages: List[Dict[str, Any]]) -> List[Reply]:
 class RasaClient:
     """A Rasa server at ``base_url`` (for example http://127.0.0.1:5005)."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
-        """Remember where the server is and how long to wait for it."""
+    def __init__(self, base_url: str, timeout: float = 30.0, auth_token: str = "") -> None:
+        """Remember where the server is, how long to wait for it and its API token.
+
+        ``auth_token`` is the server's ``--auth-token`` (``RASA_AUTH_TOKEN``): sent with
+        every call of Rasa's HTTP API; the REST channel's webhook needs none.
+        """
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.auth_token = auth_token
         self._session = requests.Session()
+
+    def _api(self) -> Dict[str, str]:
+        """Query parameters that authenticate a call of Rasa's HTTP API."""
+        return {"token": self.auth_token} if self.auth_token else {}
 
     def send(self, sender: str, text: str) -> List[Reply]:
         """Send a user message (text or ``/intent{...}`` payload); return the replies."""
@@ -61,7 +70,8 @@ class RasaClient:
     def parse(self, text: str) -> Dict[str, Any]:
         """NLU only: intent, ranking and entities for ``text``."""
         response = self._session.post(
-            f"{self.base_url}/model/parse", json={"text": text}, timeout=self.timeout
+            f"{self.base_url}/model/parse", json={"text": text}, params=self._api(),
+            timeout=self.timeout,
         )
         response.raise_for_status()
         result: Dict[str, Any] = response.json()
@@ -71,7 +81,7 @@ class RasaClient:
         """The conversation's tracker: slots, latest message and (``ALL``, ``NONE``) events."""
         response = self._session.get(
             f"{self.base_url}/conversations/{sender}/tracker",
-            params={"include_events": include_events},
+            params={"include_events": include_events, **self._api()},
             timeout=self.timeout,
         )
         response.raise_for_status()
@@ -81,7 +91,8 @@ class RasaClient:
     def model_loaded(self) -> Optional[str]:
         """The loaded model's file name, or None if the server is down or has no model."""
         try:
-            response = self._session.get(f"{self.base_url}/status", timeout=5)
+            response = self._session.get(f"{self.base_url}/status", params=self._api(),
+                                         timeout=5)
             response.raise_for_status()
         except requests.RequestException:
             return None
@@ -91,11 +102,11 @@ class RasaClient:
     def load_model(self, model_file: str, timeout: float = 300.0) -> None:
         """Make the running server serve ``model_file`` (``PUT /model``; no restart)."""
         response = self._session.put(f"{self.base_url}/model", json={"model_file": model_file},
-                                     timeout=timeout)
+                                     params=self._api(), timeout=timeout)
         response.raise_for_status()
 
     def replace_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
         """Replace a conversation's tracker events (``[]`` erases what Rasa keeps of it)."""
         response = self._session.put(f"{self.base_url}/conversations/{sender}/tracker/events",
-                                     json=events, timeout=self.timeout)
+                                     json=events, params=self._api(), timeout=self.timeout)
         response.raise_for_status()

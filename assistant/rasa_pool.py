@@ -22,11 +22,12 @@ Result = TypeVar("Result")
 class RasaPool:
     """The Rasa servers at ``base_urls``, tried in a per-conversation order."""
 
-    def __init__(self, base_urls: Sequence[str], timeout: float = 30.0) -> None:
-        """One client per server."""
+    def __init__(self, base_urls: Sequence[str], timeout: float = 30.0,
+                 auth_token: str = "") -> None:
+        """One client per server (all with the same ``--auth-token``; "" for none)."""
         if not base_urls:
             raise ValueError("at least one Rasa server URL is needed")
-        self.clients = [RasaClient(url, timeout) for url in base_urls]
+        self.clients = [RasaClient(url, timeout, auth_token) for url in base_urls]
 
     @property
     def base_url(self) -> str:

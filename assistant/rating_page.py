@@ -33,7 +33,8 @@ def rate(token: str) -> Any:
         if not form.validate_on_submit():
             abort(400)
         try:
-            thanks = conversations.rate(conversation, int(request.form.get("level", "0")))
+            thanks = conversations.rate(conversation, int(request.form.get("level", "0")),
+                                        signed_link=True)
         except (ConversationError, ValueError):
             abort(400)
     current = conversation.rating.level if conversation.rating else None

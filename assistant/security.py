@@ -1,12 +1,16 @@
 """Rate limits (Flask-Limiter) and security headers for every response.
 
-Limits: per client address on the public API, per conversation on its messages, and on
-console sign-in attempts (login throttling). They are settings (``RATE_LIMIT_*``); counters
-live in memory, or in Redis with ``RATE_LIMIT_STORAGE=redis://...`` when several workers
-serve. Behind a reverse proxy, configure it to pass the client address (ProxyFix).
+Limits: per client address on the public API and on the conversations it starts, per
+conversation on its messages, per client address on event streams, and on console sign-in
+attempts per address and per account (login throttling). They are settings
+(``RATE_LIMIT_*``); counters live in memory, or in Redis with
+``RATE_LIMIT_STORAGE=redis://...`` when several workers serve. Behind reverse proxies,
+``TRUSTED_PROXIES`` (how many) makes the client address the one in their
+``X-Forwarded-For`` (Werkzeug's ProxyFix, in the app factory).
 
 Headers: a strict Content-Security-Policy (only this origin's scripts, styles and forms; no
-inline code; no framing), no MIME sniffing, no referrer leaks.
+inline code; no framing), no MIME sniffing, no referrer leaks; with ``HSTS=1`` (on in
+production) Strict-Transport-Security.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+HSTS = "max-age=31536000; includeSubDomains"  # one year, as browsers' preload lists expect
+
 limiter = Limiter(key_func=get_remote_address)
 
 
@@ -37,14 +43,29 @@ def client_limit() -> str:
     return str(current_app.config["RATE_LIMIT_CLIENT"])
 
 
+def new_conversation_limit() -> str:
+    """New conversations per client address (each could carry a rating)."""
+    return str(current_app.config["RATE_LIMIT_NEW_CONVERSATION"])
+
+
 def conversation_limit() -> str:
     """Messages per conversation."""
     return str(current_app.config["RATE_LIMIT_CONVERSATION"])
 
 
 def login_limit() -> str:
-    """Sign-in attempts per client address."""
+    """Sign-in attempts per client address, and per account."""
     return str(current_app.config["RATE_LIMIT_LOGIN"])
+
+
+def stream_limit() -> str:
+    """Event streams per client address (each one holds a worker thread while it lasts)."""
+    return str(current_app.config["RATE_LIMIT_STREAM"])
+
+
+def login_account_key() -> str:
+    """The account a sign-in attempt is for, whichever address it comes from."""
+    return "account:" + str(request.form.get("email", "")).strip().lower()
 
 
 def conversation_key() -> str:
@@ -58,6 +79,8 @@ def security_headers(response: FlaskResponse) -> FlaskResponse:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("HSTS"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,10 @@ class Settings:
     actions_url: str
     secret_key: str
     secure_cookies: bool = False
+    # Strict-Transport-Security on every response (only behind HTTPS).
+    hsts: bool = False
+    # How long one rasa command of a training run (validate, train, test) may take.
+    training_timeout_seconds: float = 1800.0
     knowledge_dir: Path = ROOT / "knowledge" / "articles"
     # Rasa project that trainers change and retrain: config.yml, domain.yml, nlu_data/,
     # tests/stories/, models/ (tests use a small copy).
@@ -42,7 +48,10 @@ class Settings:
     # Flask-Limiter limits ("N per minute" ...) and where the counters live.
     rate_limit_client: str = "300 per minute"
     rate_limit_conversation: str = "30 per minute"
-    rate_limit_login: str = "10 per 5 minutes"
+    rate_limit_new_conversation: str = "30 per hour"
+    rate_limit_login: str = "10 per 5 minutes"  # per client address and per account
+    # Event streams (each holds a worker thread) per client address.
+    rate_limit_stream: str = "30 per minute"
     rate_limit_storage: str = "memory://"
     # How long one Server-Sent Events response lasts before the browser reconnects.
     stream_seconds: float = 25.0
@@ -50,6 +59,12 @@ class Settings:
     redis_url: str = ""
     max_text_length: int = 2000
     rasa_timeout_seconds: float = 10.0
+    # Rasa's --auth-token for its HTTP API (status, tracker, PUT /model); "" = Rasa runs
+    # without one (fine on a single machine; production sets RASA_AUTH_TOKEN).
+    rasa_auth_token: str = ""
+    # Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none;
+    # the rate limits then count the connecting address).
+    trusted_proxies: int = 0
     # Staff whose console was open within this many seconds are online.
     presence_seconds: float = 90.0
     # How often an open console page asks for the queue (counter, sound, notification).
@@ -79,33 +94,54 @@ class Settings:
         """Settings from the environment.
 
         ``DATABASE_URL``, ``RASA_PORT`` (or ``RASA_URLS``, comma-separated, for several
-        Rasa servers), ``ACTIONS_PORT``, ``SECRET_KEY``,
+        Rasa servers), ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``), ``ACTIONS_PORT``,
+        ``SECRET_KEY``, ``TRUSTED_PROXIES`` (reverse proxies whose X-Forwarded-For counts),
         ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
         ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
-        ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_LOGIN``,
+        ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_NEW_CONVERSATION``,
+        ``RATE_LIMIT_LOGIN``, ``RATE_LIMIT_STREAM``,
         ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
         (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail
         question), ``AUTO_ASSIGN=1`` (give each waiting chat to the least busy staff member
         online), ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``,
         ``SMTP_URL``, ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``,
-        ``LINE_API_URL`` and ``SECURE_COOKIES=1`` when served over HTTPS.
+        ``LINE_API_URL``, ``TRAINING_TIMEOUT_SECONDS`` (per rasa command of a training run),
+        ``SECURE_COOKIES=1`` and ``HSTS=1`` when served over HTTPS.
+
+        ``PRODUCTION=1`` requires ``SECRET_KEY`` and turns ``SECURE_COOKIES`` and ``HSTS`` on
+        unless they are set to 0.
         """
         env = os.environ.get
+        production = env("PRODUCTION", "") == "1"
+        secret_key = env("SECRET_KEY")
+        if production and not secret_key:
+            raise RuntimeError("PRODUCTION=1 needs SECRET_KEY: the same long random value "
+                               "for every worker and host (python -c 'import secrets; "
+                               "print(secrets.token_hex(32))')")
+        https = "1" if production else "0"
         return cls(
             database_url=database_url(env("DATABASE_URL")),
             rasa_url=(env("RASA_URLS")
                       or f"http://127.0.0.1:{env('RASA_PORT', '5005')}"),
             actions_url=f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}",
-            secret_key=env("SECRET_KEY") or _local_secret_key(),
-            secure_cookies=env("SECURE_COOKIES", "") == "1",
+            rasa_auth_token=env("RASA_AUTH_TOKEN", ""),
+            trusted_proxies=int(env("TRUSTED_PROXIES") or 0),
+            secret_key=secret_key or local_secret_key(),
+            secure_cookies=(env("SECURE_COOKIES") or https) == "1",
+            hsts=(env("HSTS") or https) == "1",
+            training_timeout_seconds=float(env("TRAINING_TIMEOUT_SECONDS")
+                                           or cls.training_timeout_seconds),
             knowledge_dir=articles_dir(),
             training_root=Path(env("TRAINING_ROOT") or ROOT),
             training_margin=float(env("TRAINING_MARGIN") or 2.0),
             rate_limit_client=env("RATE_LIMIT_CLIENT") or cls.rate_limit_client,
             rate_limit_conversation=(env("RATE_LIMIT_CONVERSATION")
                                      or cls.rate_limit_conversation),
+            rate_limit_new_conversation=(env("RATE_LIMIT_NEW_CONVERSATION")
+                                         or cls.rate_limit_new_conversation),
             rate_limit_login=env("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
+            rate_limit_stream=env("RATE_LIMIT_STREAM") or cls.rate_limit_stream,
             rate_limit_storage=env("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
             redis_url=env("REDIS_URL", ""),
             offline_handoff=env("OFFLINE_HANDOFF", "1") != "0",
@@ -122,11 +158,21 @@ class Settings:
         )
 
 
-def _local_secret_key() -> str:
-    """A random key kept in var/ so sessions survive restarts of a local install."""
-    path = ROOT / "var" / "secret_key"
-    path.parent.mkdir(exist_ok=True)
+def local_secret_key(path: Path = ROOT / "var" / "secret_key") -> str:
+    """A random key kept in ``path`` so sessions survive restarts of a local install.
+
+    Workers starting together all get the first key written: each writes its own to a
+    temporary file and links it into place, which fails once the file exists.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.write_text(os.urandom(32).hex(), "utf-8")
-        path.chmod(0o600)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(secrets.token_hex(32))
+            os.link(temporary, path)  # atomic; only the first one succeeds
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return path.read_text("utf-8").strip()

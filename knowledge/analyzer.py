@@ -25,6 +25,7 @@ _KEPT_ENGLISH = {"work", "move", "back", "first", "call", "top"}
 _KEPT_THAI = {"ต่อ", "เกิน", "ปรับ", "เปลี่ยน", "กำหนด", "ช้า", "วัน", "ครั้ง", "ก่อน", "หลัง",
               "ภายใน"}
 _THAI_STOP_WORDS = THAI_STOP_WORDS - _KEPT_THAI
+_THANTHAKHAT = "\u0e4c"
 
 
 @lru_cache(maxsize=1)
@@ -35,9 +36,19 @@ def _english() -> Language:
     return nlp
 
 
+def _thai_term(word: str) -> str:
+    """A Thai word as a search term.
+
+    Abbreviations lose their dots ("ภ.ง.ด." and "ภงด" are one term), and every word the
+    silencing mark that people write or leave out ("สิทธิ์" and "สิทธิ").
+    """
+    return word.replace(".", "").replace(_THANTHAKHAT, "")
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased search terms: English lemmas and Thai words, stop words removed."""
-    words = [word.text.lower() for word in split_words(text)]
+    words = [_thai_term(word.text) if is_thai(word.text) else word.text.lower()
+             for word in split_words(text)]
     # One Thai letter alone ("ณ", "ๆ") is a particle or a segmentation leftover.
     thai = [w for w in words if is_thai(w) and len(w) > 1 and w not in _THAI_STOP_WORDS]
     english = [w for w in words if not is_thai(w)]

@@ -16,12 +16,20 @@ _NUMBER = (r"(?:\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _MONEY = rf"{_NUMBER}\s*(?:baht|บาท|thb|million|ล้าน)|฿\s*\d|\bfree\b|ไม่มีค่า|ไม่เสียค่า|ฟรี"
 _PERIOD = (rf"{_NUMBER}\s*(?:-\s*{_NUMBER}\s*)?(?:working\s+)?"
            r"(?:days?|weeks?|months?|years?|hours?|วัน|สัปดาห์|เดือน|ปี|ชั่วโมง)")
+# A month and year, or a day and month: "August 2025", "13 ตุลาคม 2568", "1 Jan".
+_ENGLISH_MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+                  r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+_THAI_MONTH = (r"มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|"
+               r"ตุลาคม|พฤศจิกายน|ธันวาคม|(?:ม\.ค|ก\.พ|มี\.ค|เม\.ย|พ\.ค|มิ\.ย|ก\.ค|ส\.ค|ก\.ย|ต\.ค|"
+               r"พ\.ย|ธ\.ค)\.")
+_DATE = (rf"(?:{_ENGLISH_MONTH}|{_THAI_MONTH})\s*\d{{4}}|"
+         rf"\d{{1,2}}\s*(?:{_ENGLISH_MONTH}|{_THAI_MONTH})")
 EVIDENCE = {
     "cost": re.compile(_MONEY, re.IGNORECASE),
     "penalty": re.compile(r"\bfines?\b|penalt|imprison|jail|ค่าปรับ|ปรับ|โทษ|จำคุก",
                           re.IGNORECASE),
     "duration": re.compile(_PERIOD, re.IGNORECASE),
-    "deadline": re.compile(_PERIOD + r"|\bwithin\b|\bbefore\b|\bby the\b|ภายใน|ก่อน",
+    "deadline": re.compile(_PERIOD + r"|\bwithin\b|\bbefore\b|\bby the\b|ภายใน|ก่อน|" + _DATE,
                            re.IGNORECASE),
     "contact": re.compile(r"(?<!\d)1\d{3}(?!\d)|\+66|(?<!\d)0\d[\d -]{7,}\d|hotline|\bcall\b"
                           r"|e-?mail|@|สายด่วน|โทร|อีเมล", re.IGNORECASE),

@@ -40,8 +40,11 @@ STALE_AFTER_DAYS = 365
 # state enterprises that run public services. Further sources may be other reputable bodies.
 OFFICIAL_SUFFIXES = (".go.th", ".or.th", ".ac.th", ".mi.th", ".gov", ".gov.uk", ".gov.au",
                      ".gc.ca", ".europa.eu")
+# (The Metropolitan Electricity Authority is www.mea.or.th, covered by .or.th.)
 STATE_ENTERPRISES = ("www.bts.co.th", "www.mrta.co.th", "www.airportthai.co.th",
-                     "www.mwa.co.th", "www.mea.co.th", "www.bmta.co.th", "www.pea.co.th")
+                     "www.mwa.co.th", "www.bmta.co.th", "www.pea.co.th",
+                     "www.thailandpost.co.th", "track.thailandpost.co.th",
+                     "international.thailandpost.com")
 # Share of letters in Thai script: Thai text may quote English names and URLs, English
 # text may quote a Thai form name ("ภ.ง.ด.90"), but neither may be the other language.
 MIN_THAI_SHARE_IN_THAI = 0.3

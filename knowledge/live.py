@@ -7,6 +7,7 @@ used for the next question without a restart. Checking costs one ``stat`` per fi
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Optional
@@ -19,9 +20,18 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 def fingerprint(directory: Path) -> Fingerprint:
-    """Name, modification time and size of every article file under ``directory``."""
-    files = sorted(directory.glob("*/*.md"))
-    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    """Name, modification time and size of every article file under ``directory``.
+
+    Read with ``os.scandir`` and one ``stat`` per file: it runs before every answer.
+    """
+    found = []
+    for topic in os.scandir(directory):
+        if topic.is_dir():
+            for entry in os.scandir(topic.path):
+                if entry.name.endswith(".md") and entry.is_file():
+                    status = entry.stat()
+                    found.append((entry.path, status.st_mtime_ns, status.st_size))
+    return tuple(sorted(found))
 
 
 class LiveKnowledgeBase:

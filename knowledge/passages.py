@@ -8,7 +8,11 @@ the passage's text>``, so they stay the same as long as the passage's words do.
 Passages are ranked with BM25 over the same analyzer as the articles, weighted by how much
 of the asked-for kind of fact a passage holds (an amount for "how much", a phone number for
 "which number" ...; see ``knowledge.aspects``): a passage without it keeps half its BM25
-score, one with it gets the full score plus a bonus.
+score, one with it gets the full score plus a bonus. When an article's two languages have
+as many passages, the n-th passage of one is the translation of the n-th of the other; a
+question's words that the reply language's passages never use are looked up in the
+translations: "บริษัทต้องมี capital เท่าไหร่" finds the Thai passage whose English twin says
+"capital".
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, NamedTuple, Optional, Sequence
 
 from rank_bm25 import BM25Okapi
 
@@ -54,31 +58,72 @@ def passage_id(article_id: str, language: str, text: str) -> str:
     return f"{article_id}#{language}-{digest}"
 
 
-def _pieces(details: str) -> Iterator[tuple[str, str]]:
-    """(heading, text) for each paragraph, bullet and numbered item of ``details``."""
+class _Piece(NamedTuple):
+    """One paragraph or list item of an article's details, under its heading."""
+
+    heading: str
+    markdown: str
+    is_item: bool
+
+
+def _pieces(details: str) -> list[_Piece]:
+    """Each paragraph, bullet and numbered item of ``details``, in order."""
+    pieces: list[_Piece] = []
     heading, paragraph = "", list[str]()
     for line in details.splitlines() + [""]:
         match = _HEADING.match(line.strip())
         if match or not line.strip() or _ITEM.match(line):
             if paragraph:
-                yield heading, " ".join(paragraph)
+                pieces.append(_Piece(heading, " ".join(paragraph), False))
                 paragraph = []
             if match:
                 heading = match.group("heading").strip()
             elif line.strip():
-                yield heading, line
+                pieces.append(_Piece(heading, line, True))
             continue
         paragraph.append(line.strip())
+    return pieces
+
+
+def _lead_ins(pieces: Sequence[_Piece]) -> set[int]:
+    """Positions of the paragraphs that end with a colon (they introduce a list)."""
+    return {i for i, piece in enumerate(pieces)
+            if not piece.is_item and piece.markdown.rstrip().endswith(":")}
+
+
+def _quoted(pieces: Sequence[_Piece], lead_ins: set[int]) -> Iterator[tuple[str, str]]:
+    """(section, text) per piece; the items after a lead-in are quoted with it.
+
+    "If you come forward yourself: more than 1 year: 3-year ban", not "more than 1 year:
+    3-year ban" alone.
+    """
+    lead = ""
+    for position, piece in enumerate(pieces):
+        text = plain(piece.markdown)
+        if not piece.is_item:
+            lead = text.rstrip(":") if position in lead_ins else ""
+        elif lead and (position == 0 or pieces[position - 1].heading == piece.heading):
+            text = f"{lead}: {text}"
+        yield piece.heading, text
 
 
 def split_article(article: Article) -> list[Passage]:
-    """The article's passages: its short answer, then its details, in both languages."""
+    """The article's passages: its short answer, then its details, in both languages.
+
+    When both languages have as many pieces, a list introduced in one language is
+    introduced in the other too (Thai text seldom ends a lead-in with a colon).
+    """
+    pieces = {language: _pieces(article.details[language]) for language in LANGUAGES}
+    lead_ins = {language: _lead_ins(pieces[language]) for language in LANGUAGES}
+    if len({len(found) for found in pieces.values()}) == 1:
+        shared = set().union(*lead_ins.values())
+        lead_ins = {language: shared for language in LANGUAGES}
     passages = []
     for language in LANGUAGES:
-        pieces = [(SUMMARY, article.answer[language]), *_pieces(article.details[language])]
+        quoted = [(SUMMARY, plain(article.answer[language])),
+                  *_quoted(pieces[language], lead_ins[language])]
         seen = set()
-        for section, markdown in pieces:
-            text = plain(markdown)
+        for section, text in quoted:
             if text and text not in seen:
                 seen.add(text)
                 passages.append(Passage(passage_id(article.id, language, text), article.id,
@@ -104,8 +149,24 @@ class PassageIndex:
         self._positions: dict[tuple[str, str], list[int]] = {}
         for position, passage in enumerate(self.passages):
             self._positions.setdefault((passage.article_id, passage.language), []).append(position)
+        self._twins = self._aligned_twins()
         self._index = BM25Okapi(
             [terms(f"{p.section} {p.text}") or ["-"] for p in self.passages])
+
+    def _aligned_twins(self) -> dict[int, int]:
+        """Position of each passage's translation, for articles whose languages align."""
+        twins: dict[int, int] = {}
+        for (article_id, language), positions in self._positions.items():
+            for other in LANGUAGES:
+                translated = self._positions.get((article_id, other), [])
+                if other != language and len(translated) == len(positions):
+                    twins.update(zip(positions, translated, strict=True))
+        return twins
+
+    def _missing_terms(self, query: list[str], positions: list[int]) -> list[str]:
+        """The query's terms that none of these passages contains (the other language's)."""
+        frequencies = self._index.doc_freqs
+        return [term for term in query if not any(term in frequencies[p] for p in positions)]
 
     def get(self, passage_id_: str) -> Optional[Passage]:
         """The passage with this id, if any."""
@@ -126,7 +187,14 @@ class PassageIndex:
         if not positions:
             return None
         query = terms(question)
-        scores = self._index.get_batch_scores(query, positions) if query else [0.0] * len(positions)
+        scores = [0.0] * len(positions)
+        if query:
+            scores = [float(score) for score in self._index.get_batch_scores(query, positions)]
+            untranslated = self._missing_terms(query, positions)
+            twins = [self._twins.get(position) for position in positions]
+            if untranslated and None not in twins:
+                translated = self._index.get_batch_scores(untranslated, twins)
+                scores = [own + float(twin) for own, twin in zip(scores, translated, strict=True)]
         hits = []
         for position, score in zip(positions, scores, strict=True):
             passage = self.passages[position]

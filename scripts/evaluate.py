@@ -8,8 +8,9 @@ conversation. Prints accuracy by language and by label, and the topic confusion.
     python -m scripts.evaluate [--questions FILE] [--url http://127.0.0.1:5005]
     python -m scripts.evaluate --api http://127.0.0.1:8000   # through the web service
 
-Without a server answering at --url (default: RASA_PORT), Rasa and the action server are
-started for the run. The questions measure generalization: never train on them.
+Without a server answering at --url (default: RASA_PORT; its API token, if it has one, from
+RASA_AUTH_TOKEN), Rasa and the action server are started for the run. The questions
+measure generalization: never train on them.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def with_assistant(api_url: Optional[str], rasa_url: str,
     """
     if api_url:
         return through_api(ChatApi(api_url))
-    running = RasaClient(rasa_url)
+    running = RasaClient(rasa_url, auth_token=os.environ.get("RASA_AUTH_TOKEN", ""))
     if running.model_loaded():
         return through_rasa(running)
     with assistant_servers() as servers:

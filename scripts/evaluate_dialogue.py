@@ -12,8 +12,9 @@ Three JSONL files (see ``../shared/eval/``), each scored by language:
     python -m scripts.evaluate_dialogue [--url http://127.0.0.1:5005] [--record]
     python -m scripts.evaluate_dialogue --api http://127.0.0.1:8000   # through the service
 
-Without a Rasa server at --url, Rasa and the action server are started for the run. The
-files measure generalization: never train on them.
+Without a Rasa server at --url (API token from RASA_AUTH_TOKEN, if it has one), Rasa and
+the action server are started for the run. The files measure generalization: never train
+on them.
 """
 
 from __future__ import annotations

@@ -74,7 +74,9 @@ def assistant_servers(
 
     The action server reads its articles from ``knowledge_dir`` when given. Several Rasa
     servers need an ``endpoints`` file with a shared tracker store and lock store
-    (``endpoints.scale.yml``); ``extra_env`` fills its variables.
+    (``endpoints.scale.yml``); ``extra_env`` fills its variables. As in the Procfile, the
+    action server listens on ``ACTIONS_HOST`` (default 127.0.0.1) and Rasa's HTTP API
+    needs ``RASA_AUTH_TOKEN`` when that is set (in the environment or ``extra_env``).
     """
     rasa_ports, actions_port = [free_port() for _ in range(rasa_servers)], free_port()
     env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT),
@@ -83,6 +85,8 @@ def assistant_servers(
         env["KNOWLEDGE_DIR"] = str(knowledge_dir)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["SANIC_HOST"] = env.get("ACTIONS_HOST") or "127.0.0.1"  # rasa-sdk's bind address
+    auth_token = env.get("RASA_AUTH_TOKEN", "")
     log_dir.mkdir(parents=True, exist_ok=True)
 
     def start(name: str, command: List[str]) -> subprocess.Popen[bytes]:
@@ -91,7 +95,8 @@ def assistant_servers(
                                 stderr=subprocess.STDOUT)
 
     def rasa_command(port: int) -> List[str]:
-        return [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port),
+        token = ["--auth-token", auth_token] if auth_token else []
+        return [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), *token,
                 "--model", model, "--endpoints", endpoints, "--credentials", "credentials.yml"]
 
     processes = [start(f"actions-{actions_port}", [
@@ -100,7 +105,8 @@ def assistant_servers(
     try:
         rasa_processes = [start(f"rasa-{port}", rasa_command(port)) for port in rasa_ports]
         processes += rasa_processes
-        clients = [RasaClient(f"http://127.0.0.1:{port}") for port in rasa_ports]
+        clients = [RasaClient(f"http://127.0.0.1:{port}", auth_token=auth_token)
+                   for port in rasa_ports]
         _wait(lambda: _actions_healthy(actions_port), "action server", processes)
         _wait(lambda: all(client.model_loaded() is not None for client in clients),
               "Rasa servers", processes)
@@ -151,7 +157,9 @@ def _service_healthy(url: str) -> bool:
 # Measurements send more requests from one address, and into one conversation, than the
 # service's rate limits allow a user: they run the service with these limits instead.
 MEASUREMENT_RATE_LIMITS = {"RATE_LIMIT_CLIENT": "1000000 per minute",
-                           "RATE_LIMIT_CONVERSATION": "1000000 per minute"}
+                           "RATE_LIMIT_CONVERSATION": "1000000 per minute",
+                           "RATE_LIMIT_NEW_CONVERSATION": "1000000 per minute",
+                           "RATE_LIMIT_STREAM": "1000000 per minute"}
 
 
 @contextmanager
@@ -161,7 +169,7 @@ def web_service(running: RunningAssistant, database_url: str,
     """The web service (gunicorn, as in ``make run``) on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url,
-           "RASA_URLS": running.rasa_urls,
+           "RASA_URLS": running.rasa_urls, "RASA_AUTH_TOKEN": running.rasa.auth_token,
            "ACTIONS_PORT": running.actions_url.rsplit(":", 1)[1], **(extra_env or {})}
     subprocess.run([str(SERVICE_BIN / "flask"), "--app", "assistant.app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)

@@ -15,7 +15,8 @@ ERRORS = {
     status: _json(_ref("Error"), description)
     for status, description in {
         "400": "Malformed request", "404": "Unknown conversation (or message)",
-        "409": "Conversation closed", "413": "Text too long", "422": "Invalid value",
+        "409": "Conversation closed (or, for a rating, never asked the question)",
+        "413": "Text too long", "422": "Invalid value",
     }.items()
 }
 CONVERSATION_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -32,8 +33,9 @@ SPEC: Dict[str, Any] = {
     "paths": {
         "/api/conversations": {
             "post": {
-                "summary": "Start a conversation",
-                "responses": {"201": _json(_ref("Conversation"), "Created")},
+                "summary": "Start a conversation (limited per client address)",
+                "responses": {"201": _json(_ref("Conversation"), "Created"),
+                              "429": _json(_ref("Error"), "Too many new conversations")},
             }
         },
         "/api/conversations/{id}/messages": {
@@ -65,13 +67,15 @@ SPEC: Dict[str, Any] = {
         },
         "/api/conversations/{id}/close": {
             "parameters": [CONVERSATION_ID],
-            "post": {"summary": "End the chat; replies with the satisfaction question",
+            "post": {"summary": "End the chat; replies with the satisfaction question "
+                                "(none if the user wrote nothing)",
                      "responses": {"200": REPLIES, **ERRORS}},
         },
         "/api/conversations/{id}/satisfaction": {
             "parameters": [CONVERSATION_ID],
             "post": {
-                "summary": "Answer the satisfaction question (5 = Very Satisfied)",
+                "summary": "Answer the satisfaction question (5 = Very Satisfied); "
+                           "409 not_asked if it was not asked",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["level"],
                     "properties": {"level": {"type": "integer", "minimum": 1, "maximum": 5}},
@@ -120,7 +124,9 @@ SPEC: Dict[str, Any] = {
         "UserMessage": {"type": "object", "properties": {
             "text": {"type": "string", "minLength": 1, "maxLength": 2000},
             "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"}},
-            "description": "Exactly one of text and payload."},
+            "description": "Exactly one of text and payload. Text starting with / is a "
+                           "payload to Rasa and gets the same checks: a known intent, domain "
+                           "entities only, language en or th."},
         "Button": {"type": "object", "required": ["title", "payload"], "properties": {
             "title": {"type": "string"}, "payload": {"type": "string"}}},
         "Source": {"type": "object", "required": ["title", "url"], "properties": {

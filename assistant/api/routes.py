@@ -19,7 +19,14 @@ from assistant.extensions import db
 from assistant.models import Conversation, Message, State, parse_id
 from assistant.push import Wait, push
 from assistant.rasa_pool import RasaPool
-from assistant.security import client_limit, conversation_key, conversation_limit, limiter
+from assistant.security import (
+    client_limit,
+    conversation_key,
+    conversation_limit,
+    limiter,
+    new_conversation_limit,
+    stream_limit,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 limiter.limit(client_limit)(blueprint)
@@ -105,6 +112,7 @@ def openapi() -> Response:
 
 
 @blueprint.post("/conversations")
+@limiter.limit(new_conversation_limit, override_defaults=False)
 def create_conversation() -> Response:
     """Start a conversation with the bot."""
     conversation = conversations.start()
@@ -132,11 +140,13 @@ def list_messages(conversation_id: str) -> Response:
 
 
 @blueprint.get("/conversations/<conversation_id>/events")
+@limiter.limit(stream_limit)
 def events(conversation_id: str) -> FlaskResponse:
     """Server-Sent Events: each new bot or staff message, and state changes, as they come.
 
     The stream ends after ``STREAM_SECONDS`` (a setting, 25 by default); browsers
-    reconnect by themselves and send ``Last-Event-ID``, so no message is skipped.
+    reconnect by themselves and send ``Last-Event-ID``, so no message is skipped. Streams
+    have their own limit per client address (``RATE_LIMIT_STREAM``), instead of the API's.
     """
     conversation = conversations.find(conversation_id)
     after = after_id(request.headers.get("Last-Event-ID") or request.args.get("after"))

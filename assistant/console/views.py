@@ -36,9 +36,11 @@ from assistant.models import (
     State,
     User,
     as_utc,
+    parse_id,
+    password_matches,
     utcnow,
 )
-from assistant.security import limiter, login_limit
+from assistant.security import limiter, login_account_key, login_limit
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("console", __name__, url_prefix="/console",
@@ -71,12 +73,13 @@ def roles_required(*roles: Role) -> Callable[[View], View]:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=login_account_key)
 def login() -> Any:
-    """Sign in with e-mail and password."""
+    """Sign in with e-mail and password (limited per address and per account)."""
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.lower()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        if password_matches(user, form.password.data) and user is not None and user.active:
             login_user(user)
             return redirect(url_for("console.queue"))
         flash("Wrong e-mail or password.", "error")
@@ -208,9 +211,11 @@ def close(conversation_id: str) -> Response:
 def messages_json(conversation_id: str) -> Any:
     """All messages after ``after`` (user ones too), for the live transcript."""
     chat = db.get_or_404(Conversation, conversation_id)
-    after = request.args.get("after", "0")
-    query = (select(Message).where(Message.conversation_id == chat.id,
-                                   Message.id > (int(after) if after.isdigit() else 0))
+    after = parse_id(request.args.get("after", "0"))
+    if after is None:
+        return jsonify(error={"code": "invalid_after",
+                              "message": "after must be a message id."}), 400
+    query = (select(Message).where(Message.conversation_id == chat.id, Message.id > after)
              .order_by(Message.id))
     rows = [{"id": m.id, "sender": m.sender.value, "text": m.text, "intent": m.intent,
              "topic": m.topic, "article_ids": m.article_ids}

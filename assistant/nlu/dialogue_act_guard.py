@@ -15,6 +15,11 @@ Runs after the intent classifiers and entity extractors:
   ``ask_followup`` too, so it is answered in the context of the chat (a self-contained
   one still finds its own article there).
 
+- a request for staff phrased as a question about how that works ("is there a way to
+  reach a person?", "how many times before it offers staff?", "ปุ่มคุยกับเจ้าหน้าที่ชื่ออะไร")
+  becomes a question about the service center, whose answer explains it and carries the
+  button that calls staff; "I want to talk to a person" stays a request.
+
 The classifier's ranking is kept, so the reply metadata still shows what it thought.
 """
 
@@ -54,6 +59,13 @@ THAI_QUESTION_WORDS = {"ไหม", "มั้ย", "หรือเปล่า
 FOLLOW_UP = re.compile(r"^\W*(?:and|but|also)\b|\b(?:what about|how about|what if|"
                        r"i mean|i meant)\b", re.IGNORECASE)
 THAI_FOLLOW_UP_WORDS = {"แล้ว", "หมายถึง", "ถ้า"}
+# Asking how reaching staff works, rather than asking for staff now.
+HUMAN_INTENT = "ask_human"
+SERVICE_CENTER_INTENT = "ask_service_center"
+HOW_IT_WORKS = re.compile(r"^\W*(?:how|what|which|when|why|does)\b|\bis there a way\b|"
+                          r"\bhow (?:many|often|long|do|does)\b", re.IGNORECASE)
+THAI_HOW_IT_WORKS_WORDS = {"ยังไง", "อย่างไร", "อะไร", "กี่", "เมื่อไหร่", "เมื่อไร", "ช่องทาง",
+                           "วิธี", "ชื่อ", "ทำไม"}
 MIN_UNKNOWN_WORDS = 2
 VOCABULARY_FILE = "act_vocabulary.json"
 
@@ -129,6 +141,9 @@ class DialogueActGuard(GraphComponent):
             return DANGER_INTENT if intent != DANGER_INTENT else None
         split = split_words(text)
         words = [word.text.lower() for word in split]
+        if intent == HUMAN_INTENT:
+            asks_how = bool(HOW_IT_WORKS.search(text)) or bool(THAI_HOW_IT_WORKS_WORDS & set(words))
+            return SERVICE_CENTER_INTENT if asks_how else None
         # "แล้ว" opens a follow-up at the start of a phrase; inside one it means "already".
         opener = any(w.text in THAI_FOLLOW_UP_WORDS and _starts_phrase(text, w.start)
                      for w in split) or bool(FOLLOW_UP.search(text))

@@ -9,9 +9,12 @@ the knowledge retrieval analyzer, so both see the same words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
+from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
+from pythainlp.util import Trie
 
 THAI_CHAR = re.compile(r"[\u0E00-\u0E7F]")
 # A dotted Thai abbreviation ("ภ.ง.ด.", "พ.ศ."), a Thai run, or a non-Thai word: letters and
@@ -24,6 +27,18 @@ _PIECE = re.compile(
     + r"|[^\W_]+(?:['’.\-][^\W_]+)*",
     re.UNICODE,
 )
+
+
+# Rare dictionary words that swallow the end of a common one: with "นคะ" (a Pali word for
+# mountain) in the dictionary, newmm reads "ไหนคะ" ("which?" + polite particle) as
+# "ไห|นคะ", and "which office / which number / since which month" lose their "which".
+RARE_WORDS_THAT_MISLEAD = frozenset({"นคะ"})
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Trie:
+    """The word list of pythainlp without the words that mislead segmentation."""
+    return Trie(set(thai_words()) - RARE_WORDS_THAT_MISLEAD)
 
 
 class Word(NamedTuple):
@@ -42,7 +57,8 @@ def is_thai(text: str) -> bool:
 def _thai_words(run: str, offset: int) -> Iterator[Word]:
     """Segment one run of Thai characters with newmm, keeping offsets."""
     position = offset
-    for piece in word_tokenize(run, engine="newmm", keep_whitespace=True):
+    for piece in word_tokenize(run, engine="newmm", custom_dict=_dictionary(),
+                               keep_whitespace=True):
         start, position = position, position + len(piece)
         if piece.strip():
             yield Word(piece, start, position)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import yaml
+from flask import current_app, has_app_context
 
 from assistant.nlu.language import detect_language
 from assistant.settings import ROOT
@@ -25,6 +27,7 @@ RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 HELD_OUT = Path("tests") / "nlu" / "held_out.yml"
 MIN_LANGUAGE_EXAMPLES = 3
+DEFAULT_TIMEOUT_SECONDS = 1800.0  # per command; the app's TRAINING_TIMEOUT_SECONDS wins
 Log = Callable[[str], None]
 
 
@@ -55,18 +58,40 @@ def language_of(text: str) -> str:
     return "mixed" if guess.mixed else guess.language
 
 
+def timeout_seconds() -> float:
+    """How long one rasa command may run (``TRAINING_TIMEOUT_SECONDS``)."""
+    if has_app_context():
+        return float(current_app.config.get("TRAINING_TIMEOUT_SECONDS",
+                                             DEFAULT_TIMEOUT_SECONDS))
+    return DEFAULT_TIMEOUT_SECONDS
+
+
 def rasa_command(arguments: list[str], cwd: Path, log: Log) -> None:
-    """Run ``rasa ...`` in ``cwd``; the end of its output goes to ``log``."""
+    """Run ``rasa ...`` in ``cwd``; the end of its output goes to ``log``.
+
+    A command still running after ``timeout_seconds()`` is killed with the processes it
+    started, and the run fails.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
            "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([str(RASA), *arguments], cwd=cwd, env=env, capture_output=True,
-                          text=True, check=False)
-    lines = [line for line in (done.stdout + done.stderr).splitlines()
-             if "Warning" not in line and line.strip()]
+    limit = timeout_seconds()
+    with subprocess.Popen([str(RASA), *arguments], cwd=cwd, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          start_new_session=True) as process:
+        try:
+            output, _ = process.communicate(timeout=limit)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            timed_out = True
+    lines = [line for line in output.splitlines() if "Warning" not in line and line.strip()]
     log("\n".join(lines[-15:]))
-    if done.returncode != 0:
-        raise EvaluationError(f"rasa {arguments[0]} {arguments[1]} failed "
-                              f"(exit {done.returncode})")
+    name = " ".join(arguments[:2])
+    if timed_out:
+        raise EvaluationError(f"rasa {name} timed out after {limit:g} s")
+    if process.returncode != 0:
+        raise EvaluationError(f"rasa {name} failed (exit {process.returncode})")
 
 
 def dev_questions_file(target: Path) -> Optional[Path]:

@@ -10,6 +10,7 @@ from actions.goodbye import ActionGoodbye
 from actions.knowledge_answer import ActionAnswerTopic
 from assistant.nlu.dialogue_act_guard import DialogueActGuard
 from knowledge import KnowledgeBase
+from knowledge.aspects import evidence_share
 from knowledge.passages import SUMMARY, passage_id, split_article
 
 
@@ -81,6 +82,75 @@ def test_elliptical_follow_up_stays_with_the_article_in_context():
     assert message["custom"]["passage_id"].startswith("visa-90-day-reporting#th-")
 
 
+def test_list_items_are_quoted_with_their_lead_in(base):
+    passages = split_article(base.get("visa-overstay"))
+    ban = next(p for p in passages if p.language == "en" and "3-year ban" in p.text)
+    assert ban.text.startswith("If you come forward yourself")
+
+
+def test_words_missing_in_the_reply_language_are_found_in_the_translation(base):
+    text = "บริษัทต้องมี capital เท่าไหร่"
+    hit = base.passages.best("visa-non-immigrant-b-business", "th", "บริษัทต้องมี capital",
+                             ["cost"])
+    assert hit is not None and "2 ล้านบาท" in hit.passage.text, text
+
+
+def test_follow_up_answered_by_the_article_shown_stays_there():
+    text = "แล้วอยู่ได้กี่วันต่อ entry"
+    t = tracker(text, "ask_followup", [aspect(text, "กี่วัน", "duration")],
+                slots={"current_article": "visa-destination-thailand-visa", "language": "th"})
+    [message], _ = run(ActionAnswerTopic(), t)
+    assert message["custom"]["article_ids"] == ["visa-destination-thailand-visa"]
+    assert "180 วัน" in message["text"].split("\n\n")[0]
+
+
+def test_fact_question_on_the_article_shown_is_answered_from_it():
+    text = "บริษัทต้องมี capital เท่าไหร่"
+    t = tracker(text, "ask_investment", [aspect(text, "เท่าไหร่", "cost")],
+                slots={"current_article": "visa-non-immigrant-b-business", "language": "th"})
+    [message], _ = run(ActionAnswerTopic(), t)
+    assert message["custom"]["article_ids"] == ["visa-non-immigrant-b-business"]
+    assert "2 ล้านบาท" in message["text"].split("\n\n")[0]
+
+
+@pytest.mark.parametrize("text, context, first_reading, expected", [
+    ("แล้วลูกล่ะ 10 ขวบ เข้าโรงเรียนรัฐได้ไหม", "work_permit-spouse-and-dependants-working",
+     "ask_schools", "schools"),
+    ("ok, and can I get it at the airport?", "visa-re-entry-permit", "affirm", "visa"),
+])
+def test_follow_up_moves_to_another_topic_only_when_first_read_as_one(
+        text, context, first_reading, expected):
+    t = tracker(text, "ask_followup", slots={"current_article": context})
+    t.latest_message["intent_ranking"] = [{"name": first_reading, "confidence": 0.9}]
+    [message], _ = run(ActionAnswerTopic(), t)
+    assert message["custom"]["topic"] == expected
+    assert message["custom"]["article_ids"]  # an answer, no clarifying question
+
+
+def test_subject_of_the_question_can_overrule_the_classifiers_topic():
+    text = "สายด่วน ขสมก. เบอร์อะไรครับ"
+    asked = [aspect(text, "สายด่วน", "contact"), aspect(text, "เบอร์อะไร", "contact")]
+    [message], _ = run(ActionAnswerTopic(), tracker(text, "ask_daily_life", asked,
+                                                    slots={"language": "th"}))
+    assert message["custom"]["article_ids"] == ["transport-buses-and-boats"]
+    assert "1348" in message["text"].split("\n\n")[0]
+
+
+@pytest.mark.parametrize("text, dated", [
+    ("from August 2025 companies register again", True),
+    ("ตั้งแต่เดือนสิงหาคม 2568", True), ("ภายใน 13 ต.ค. 2568", True),
+    ("may I ask the mayor in 2025", False)])
+def test_a_date_is_evidence_of_a_deadline(text, dated):
+    assert bool(evidence_share(text, ["deadline"])) is dated
+
+
+def test_question_about_reaching_staff_offers_the_staff_button():
+    t = tracker("is there a way to reach a real person?", "ask_service_center")
+    [message], _ = run(ActionAnswerTopic(), t)
+    assert message["custom"]["article_ids"] == ["service_center-talking-to-staff"]
+    assert message["buttons"][0]["payload"] == "/ask_human"
+
+
 def test_new_subject_in_a_follow_up_moves_to_the_article_about_it(base):
     hits = base.rank_in_context("and for my wife?", base.get("work_permit-getting-a-work-permit"))
     assert hits[0].article.id == "work_permit-spouse-and-dependants-working"
@@ -127,6 +197,12 @@ def test_clear_new_question_starts_a_new_context():
     ("are you a bot?", "bot_challenge", [], None),
     ("ลูกพูดไทยไม่ได้จะเรียนโรงเรียนไทยได้ไหมคะ", "switch_language", [], "ask_followup"),
     ("พูดภาษาอังกฤษได้ไหมคะ", "switch_language", [], None),
+    ("is there a way to reach a real person if I need one?", "ask_human", [],
+     "ask_service_center"),
+    ("ปุ่มขอคุยกับเจ้าหน้าที่ชื่อว่าอะไรคะ", "ask_human", [], "ask_service_center"),
+    ("I want to talk to a real person", "ask_human", [], None),
+    ("is it possible to talk to a real officer instead of the chatbot", "ask_human", [], None),
+    ("ขอคุยกับเจ้าหน้าที่ได้ไหมคะ", "ask_human", [], None),
 ])
 def test_guard_relabels_questions_and_danger_only(text, intent, entities, expected):
     vocabulary = ["ok", "thanks", "a", "lot", "ขอบคุณ", "ค่ะ", "เสร็จ", "are", "you", "bot",

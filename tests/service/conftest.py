@@ -20,7 +20,9 @@ POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect
 # handoff turns it on.
 TEST_SETTINGS = {"rate_limit_client": "100000 per minute",
                  "rate_limit_conversation": "10000 per minute",
+                 "rate_limit_new_conversation": "10000 per minute",
                  "rate_limit_login": "10000 per minute",
+                 "rate_limit_stream": "10000 per minute",
                  "offline_handoff": False}
 
 

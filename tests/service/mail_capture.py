@@ -35,11 +35,14 @@ class MailCapture:
 
 
 @contextmanager
-def smtp_capture():
-    """An SMTP server on a free loopback port; yields its MailCapture (``.url`` for SMTP_URL)."""
+def smtp_capture(**options):
+    """An SMTP server on a free loopback port; yields its MailCapture (``.url`` for SMTP_URL).
+
+    ``options`` go to aiosmtpd's server (``tls_context=`` offers STARTTLS).
+    """
     capture = MailCapture()
     port = free_port()
-    controller = Controller(capture, hostname="127.0.0.1", port=port)
+    controller = Controller(capture, hostname="127.0.0.1", port=port, **options)
     controller.start()
     capture.url = f"smtp://127.0.0.1:{port}"
     try:

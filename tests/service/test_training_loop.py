@@ -60,8 +60,10 @@ def chat(client, text, rate=None):
     conversation = client.post("/api/conversations").get_json()["id"]
     reply = client.post(f"/api/conversations/{conversation}/messages", json={"text": text})
     assert reply.status_code == 200
-    if rate is not None:
-        client.post(f"/api/conversations/{conversation}/satisfaction", json={"level": rate})
+    if rate is not None:  # closing asks the question; then the answer counts
+        client.post(f"/api/conversations/{conversation}/close")
+        assert client.post(f"/api/conversations/{conversation}/satisfaction",
+                           json={"level": rate}).status_code == 200
     return conversation, reply.get_json()
 
 
