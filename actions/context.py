@@ -11,11 +11,13 @@ Within a follow-up, the article shown comes first: when it has a passage that sh
 word with the question and states the kind of fact asked ("and how many days per
 entry?"), the answer stays there. A follow-up that the classifier first read as a question
 on another topic, with a subject that an article of that topic is clearly about ("and my
-son, can he go to a Thai public school?"), moves there.
+son, can he go to a Thai public school?"), moves there, unless it points back at what was
+shown ("and can I get it at the airport?").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
@@ -42,6 +44,9 @@ OVERRIDE_RATIO = 1.5
 # A question right after an article, on its words and asking a fact it states, is answered
 # from it unless another article scores this many times more on the question's words.
 KEEP_RATIO = 2.0
+# A follow-up that points back at what was shown ("can I get it at the airport?") stays
+# with it, whatever other subject it names.
+REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|them)\b", re.IGNORECASE)
 # Entities whose canonical values sharpen the search ("LTR", "Bang Rak", "TM30").
 QUERY_ENTITIES = ("visa_type", "district", "form")
 ASPECT_ENTITY = "aspect"
@@ -148,6 +153,7 @@ def _in_context(tracker: Tracker, base: KnowledgeBase, context: Article, subject
     own = dict(zip((a.id for a in base.articles), base.scores(subject), strict=True))
     named = max(base.articles, key=lambda article: own[article.id])
     if named.id != chosen.id and named.topic == classified_topic(tracker) \
+            and not REFERS_BACK.search(tracker.latest_message.get("text") or "") \
             and own[named.id] >= max(ELLIPTICAL_SCORE, OVERRIDE_RATIO * own[chosen.id]):
         return Resolution(named, base.rank(subject, named.topic), follow_up=True)
     return Resolution(chosen, hits, True, True)

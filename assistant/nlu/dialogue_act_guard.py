@@ -56,8 +56,9 @@ QUESTION = re.compile(r"\?|\b(?:what|how|where|when|which|who|why|can i|could i|
 THAI_QUESTION_WORDS = {"ไหม", "มั้ย", "หรือเปล่า", "รึเปล่า", "อะไร", "ยังไง", "อย่างไร",
                        "เท่าไหร่", "เท่าไร", "ที่ไหน", "ไหน", "ใคร", "เมื่อไหร่", "เมื่อไร",
                        "กี่", "ล่ะ", "หรือยัง", "บ้าง"}
-FOLLOW_UP = re.compile(r"^\W*(?:and|but|also)\b|\b(?:what about|how about|what if|"
-                       r"i mean|i meant)\b", re.IGNORECASE)
+FOLLOW_UP = re.compile(r"^\W*(?:(?:ok(?:ay)?|great|thanks|yes|no|right|sure|alright)\W+)?"
+                       r"(?:and|but|also)\b|\b(?:what about|how about|what if|i mean|i meant)\b",
+                       re.IGNORECASE)
 THAI_FOLLOW_UP_WORDS = {"แล้ว", "หมายถึง", "ถ้า"}
 # Asking how reaching staff works, rather than asking for staff now.
 HUMAN_INTENT = "ask_human"

@@ -117,6 +117,7 @@ def test_fact_question_on_the_article_shown_is_answered_from_it():
     ("แล้วลูกล่ะ 10 ขวบ เข้าโรงเรียนรัฐได้ไหม", "work_permit-spouse-and-dependants-working",
      "ask_schools", "schools"),
     ("ok, and can I get it at the airport?", "visa-re-entry-permit", "affirm", "visa"),
+    ("ok, and can I get it at the airport?", "visa-re-entry-permit", "ask_transport", "visa"),
 ])
 def test_follow_up_moves_to_another_topic_only_when_first_read_as_one(
         text, context, first_reading, expected):
@@ -180,6 +181,7 @@ def test_clear_new_question_starts_a_new_context():
 
 @pytest.mark.parametrize("text, intent, entities, expected", [
     ("ok, and can I get it at the airport?", "affirm", [], "ask_followup"),
+    ("ok, and can I get it at the airport?", "ask_transport", [], "ask_followup"),
     ("no, I mean for a Filipino teacher", "deny", [], "ask_followup"),
     ("done, thanks. what about staying with friends?", "thank", [], "ask_followup"),
     ("โอเค แล้วทำที่สนามบินได้ไหม", "affirm", [], "ask_followup"),
