@@ -261,7 +261,7 @@ def test_enable_alerts_asks_for_permission_from_a_click(site):
         page = staff_browser(browser, permission="default")
         sign_in(page, url, create_user(app, "staff", name="Anong"))
         button = page.get_by_role("button", name="Enable alerts")
-        assert button.is_visible()
+        button.wait_for(state="visible")  # shown by the notifications script once it runs
         assert page.evaluate("window.__asked") is None
         button.click()
         button.wait_for(state="hidden")
