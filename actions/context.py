@@ -127,34 +127,38 @@ def relates_to_context(tracker: Tracker, base: KnowledgeBase) -> bool:
     context = context_article(tracker, base)
     if context is None:
         return False
-    subject = search_query(tracker, without_aspects=True)
-    own = base.scores(subject)[base.articles.index(context)]
-    return own > 0 or bool(aspects(tracker))
+    return base.score(search_query(tracker, without_aspects=True), context) > 0 \
+        or bool(aspects(tracker))
 
 
 def _answered_by_context(tracker: Tracker, base: KnowledgeBase, context: Article,
-                         language: str) -> bool:
-    """True when the article shown has a passage on the question's words and asked fact."""
+                         subject: str, language: str) -> bool:
+    """True when the article shown has a passage on the ``subject`` and the asked fact."""
     asked = aspects(tracker)
     if not asked:
         return False
-    hit = base.passages.best(context.id, language, search_query(tracker, without_aspects=True),
-                             asked)
+    hit = base.passages.best(context.id, language, subject, asked)
     return hit is not None and hit.score > ASPECT_BONUS
+
+
+def _staying(base: KnowledgeBase, context: Article, subject: str) -> Resolution:
+    """A follow-up answered from the article shown."""
+    return Resolution(context, base.rank_in_context(subject, context), True, True)
 
 
 def _in_context(tracker: Tracker, base: KnowledgeBase, context: Article, subject: str,
                 language: str) -> Resolution:
     """The article for a follow-up: the one shown, a near one, or one it clearly names."""
-    if _answered_by_context(tracker, base, context, language):
-        return Resolution(context, base.rank_in_context(subject, context), True, True)
+    if _answered_by_context(tracker, base, context, subject, language):
+        return _staying(base, context, subject)
     hits = base.rank_in_context(subject, context)
     chosen = hits[0].article if hits else context
-    own = dict(zip((a.id for a in base.articles), base.scores(subject), strict=True))
-    named = max(base.articles, key=lambda article: own[article.id])
+    named, named_score = max(zip(base.articles, base.scores(subject), strict=True),
+                             key=lambda pair: pair[1])
     if named.id != chosen.id and named.topic == classified_topic(tracker) \
             and not REFERS_BACK.search(tracker.latest_message.get("text") or "") \
-            and own[named.id] >= max(ELLIPTICAL_SCORE, OVERRIDE_RATIO * own[chosen.id]):
+            and named_score >= max(ELLIPTICAL_SCORE,
+                                   OVERRIDE_RATIO * base.score(subject, chosen)):
         return Resolution(named, base.rank(subject, named.topic), follow_up=True)
     return Resolution(chosen, hits, True, True)
 
@@ -174,10 +178,9 @@ def resolve(tracker: Tracker, base: KnowledgeBase, language: str) -> Resolution:
         elliptical = best_own < ELLIPTICAL_SCORE and (best_own > 0 or bool(aspects(tracker)))
         if intent in (FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT) or elliptical:
             return _in_context(tracker, base, context, subject, language)
-        own_context = base.scores(subject)[base.articles.index(context)]
-        if best_own < KEEP_RATIO * own_context \
-                and _answered_by_context(tracker, base, context, language):
-            return Resolution(context, base.rank_in_context(subject, context), True, True)
+        if best_own < KEEP_RATIO * base.score(subject, context) \
+                and _answered_by_context(tracker, base, context, subject, language):
+            return _staying(base, context, subject)
     topic = question_topic(tracker)
     query = search_query(tracker)
     # The classifier's topic has nothing close to the question, or to its subject (the

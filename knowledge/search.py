@@ -90,6 +90,10 @@ class KnowledgeBase:
         """
         return self._remembered_scores(query)
 
+    def score(self, query: str, article: Article) -> float:
+        """``article``'s weighted BM25 score for ``query``."""
+        return self.scores(query)[self.articles.index(article)]
+
     def _scores(self, query: str) -> tuple[float, ...]:
         query_terms = terms(query)
         scores = [0.0] * len(self.articles)
