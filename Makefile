@@ -19,9 +19,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
-PYTHON_DIRS := assistant actions knowledge tests scripts
+PYTHON_DIRS := assistant actions knowledge nlu common tests scripts
 
-.PHONY: help setup browser train migrate run test lint typecheck validate kb-check kb-eval postgres redis run-scale load pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser train migrate run test lint imports typecheck validate kb-check kb-eval postgres redis run-scale load pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ setup: $(RASA_VENV)/.installed $(SERVICE_VENV)/.installed ## Create both virtual
 
 # `rasa train` packages a new model on every call (its cache only makes that quick), so make
 # decides: train when the data, domain, config or NLU components are newer than the last model.
-TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data assistant/nlu -type f \( -name '*.yml' -o -name '*.py' \))
+TRAINING_INPUTS := config.yml domain.yml $(shell find nlu_data nlu -type f \( -name '*.yml' -o -name '*.py' \))
 
 models/.trained: $(RASA_VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --data nlu_data --domain domain.yml --config config.yml --out models
@@ -106,9 +106,12 @@ redis: ## Use the Redis at 127.0.0.1:6379, or install and start Debian's
 lint: $(SERVICE_VENV)/.installed ## ruff
 	$(SERVICE_VENV)/bin/ruff check $(PYTHON_DIRS)
 
+imports: $(SERVICE_VENV)/.installed ## Import layering check (import-linter)
+	$(SERVICE_VENV)/bin/lint-imports
+
 typecheck: setup ## mypy: Rasa-side code against .venv-rasa, the web service against .venv
-	$(SERVICE_VENV)/bin/mypy --python-executable $(RASA_VENV)/bin/python actions knowledge assistant/nlu scripts tests/core
-	$(SERVICE_VENV)/bin/mypy --exclude assistant/nlu assistant tests/service
+	$(SERVICE_VENV)/bin/mypy --python-executable $(RASA_VENV)/bin/python actions knowledge nlu common scripts tests/core
+	$(SERVICE_VENV)/bin/mypy assistant tests/service tests/support
 
 validate: $(RASA_VENV)/.installed ## rasa data validate, failing on any warning
 	$(RASA) data validate --fail-on-warnings --data nlu_data --domain domain.yml --config config.yml
@@ -141,7 +144,7 @@ pytest: setup train browser postgres ## pytest: NLU components, actions, knowled
 rasa-tests: train ## rasa test: English and Thai test stories end to end (NLU + dialogue)
 	$(RASA) test core --stories tests/stories --model models --out results/core --fail-on-prediction-errors --no-plot
 
-test: lint typecheck validate kb-check pytest rasa-tests ## Everything CI runs
+test: lint imports typecheck validate kb-check pytest rasa-tests ## Everything CI runs
 
 eval: setup train ## Dev sets (questions, facts, follow-ups, safety) by language -> docs/benchmarks.md
 	$(RASA_VENV)/bin/python -m scripts.evaluate --record
@@ -158,4 +161,4 @@ lock: ## Re-pin both environments from requirements/*.in
 	(echo "# Exact pins for .venv (Python 3.11). Regenerate: make lock"; $(SERVICE_VENV)/bin/pip freeze --exclude-editable) > requirements/service.lock
 
 clean: ## Remove trained models and test results (keeps the environments)
-	rm -rf models results .pytest_cache .mypy_cache .ruff_cache
+	rm -rf models results .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

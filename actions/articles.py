@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import aspects, context_events, requested_article_id
 from actions.replies import button, human_button, reply_metadata
+from common.thai_calendar import english_date, thai_short_date
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
 from knowledge.passages import SUMMARY, Passage
@@ -20,10 +21,6 @@ from knowledge.topics import intent_for_topic
 RELATED_BUTTONS = 3
 # The article on reaching staff ends with the button that does it.
 STAFF_ARTICLE = "service_center-talking-to-staff"
-THAI_MONTHS = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)
 LABELS = {
     "en": {"source": "Official source", "reviewed": "Last reviewed", "more": "More about: {}"},
     "th": {"source": "แหล่งข้อมูลทางการ", "reviewed": "ตรวจทานล่าสุด", "more": "อ่านเพิ่มเติม: {}"},
@@ -42,9 +39,7 @@ def knowledge_base() -> KnowledgeBase:
 
 def format_date(day: dt.date, language: str) -> str:
     """"25 November 2026" in English, "25 พ.ย. 2569" (Buddhist Era) in Thai."""
-    if language == "th":
-        return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}"
-    return f"{day.day} {day:%B %Y}"
+    return thai_short_date(day) if language == "th" else english_date(day)
 
 
 def source_lines(article: Article, language: str) -> str:

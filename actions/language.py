@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.nlu.language import ENGLISH, THAI, requested_language
+from nlu.language import ENGLISH, THAI, requested_language
 
 
 class ActionSwitchLanguage(Action):

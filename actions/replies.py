@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.nlu.language import ENGLISH, SUPPORTED
+from nlu.language import ENGLISH, SUPPORTED
 
 METADATA_KIND = "reply_metadata"
 

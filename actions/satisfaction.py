@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import ReplyingAction, reply_metadata
+from common.texts import RATING_THANKS
 
 # Level 5 = Very Satisfied ... 1 = Very Dissatisfied. A typed answer must be one of these
 # labels exactly ("not very satisfied" is not guessed at): the buttons are the normal way.
@@ -26,11 +27,9 @@ TRAILING_MARKS = " .!"
 MAX_RATING_LENGTH = 100
 TEXTS = {
     "en": {
-        "thanks": "Thank you for your feedback! It helps us improve the service.",
         "again": "Please choose one of the five answers.",
     },
     "th": {
-        "thanks": "ขอบคุณสำหรับความคิดเห็นค่ะ ข้อมูลนี้ช่วยให้เราพัฒนาบริการได้ดียิ่งขึ้น",
         "again": "กรุณาเลือกหนึ่งในห้าคำตอบค่ะ",
     },
 }
@@ -87,7 +86,7 @@ class ActionRecordSatisfaction(ReplyingAction):
             dispatcher.utter_message(response="utter_ask_satisfaction")
             return []
         dispatcher.utter_message(
-            text=TEXTS[language]["thanks"],
+            text=RATING_THANKS[language],
             json_message=reply_metadata(tracker, language, satisfaction_level=level),
         )
         return [SlotSet("satisfaction", float(level))]

@@ -2,27 +2,75 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from assistant import channels, cli, rasa
+from assistant.api import blueprint as api
+from assistant.channels import line_webhook
 from assistant.channels.line import LineChannel
+from assistant.chat import assignment as auto_assignment
+from assistant.chat import push
+from assistant.chat.office_hours import OfficeHours
+from assistant.console import assignment, canned, history, knowledge, labels, notes, views
 from assistant.extensions import db, migrate
+from assistant.limits import max_text_length
 from assistant.models import CHANNEL_NAMES
-from assistant.office_hours import OfficeHours
-from assistant.rasa_pool import RasaPool
+from assistant.public import rating_page, webchat
+from assistant.reports import views as reports
 from assistant.settings import ROOT, Settings
+from assistant.training import views as training
+from assistant.web import auth, security
 
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
+BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, views.blueprint,
+              assignment.blueprint, canned.blueprint, knowledge.blueprint, notes.blueprint,
+              labels.blueprint, history.blueprint, reports.blueprint, training.blueprint,
+              webchat.blueprint)
+# Modules that subscribe to the chat core's events (assistant.chat.events) when imported:
+# channels deliver messages written outside a user's request, assignment gives new waits.
+SUBSCRIBERS = (channels, auto_assignment)
+# The JSON API has no cookies for a forged form to ride on; LINE's signature authenticates
+# its webhook.
+CSRF_EXEMPT = (api, line_webhook.blueprint)
 
 
 def create_app(settings: Optional[Settings] = None) -> Flask:
     """A configured app: database, migrations, Rasa client and the blueprints."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.update(
+    app.config.update(config(settings))
+    if settings.trusted_proxies:  # the client address is the one these proxies saw
+        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
+                                x_for=settings.trusted_proxies)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.jinja_env.globals["channel_names"] = CHANNEL_NAMES
+    app.context_processor(_limits)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    rasa.init_app(app, settings)
+    if settings.line_channel_secret:
+        app.extensions["line"] = LineChannel(settings.line_channel_secret,
+                                             settings.line_channel_access_token,
+                                             settings.line_api_url)
+    security.init_app(app, settings.rate_limit_storage)
+    push.init_app(app, settings.redis_url)
+    csrf = CSRFProtect(app)
+    for blueprint in CSRF_EXEMPT:
+        csrf.exempt(blueprint)
+    auth.login_manager.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    cli.register(app)
+    return app
+
+
+def config(settings: Settings) -> dict[str, Any]:
+    """The Flask configuration of ``settings``."""
+    return dict(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SECRET_KEY=settings.secret_key,
         ACTIONS_URL=settings.actions_url,
@@ -54,62 +102,8 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         HSTS=settings.hsts,
     )
-    if settings.trusted_proxies:  # the client address is the one these proxies saw
-        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
-                                x_for=settings.trusted_proxies)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.jinja_env.globals["channel_names"] = CHANNEL_NAMES
-    db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS)
-    app.extensions["rasa"] = RasaPool(settings.rasa_url.split(","),
-                                      settings.rasa_timeout_seconds, settings.rasa_auth_token)
-    if settings.line_channel_secret:
-        app.extensions["line"] = LineChannel(settings.line_channel_secret,
-                                             settings.line_channel_access_token,
-                                             settings.line_api_url)
 
-    from assistant import (
-        cli,
-        console,
-        console_models,  # noqa: F401 - the console's tables and relations
-        push,
-        rating_page,
-        security,
-        webchat,
-    )
-    from assistant.api import blueprint as api
-    from assistant.channels import line_webhook
-    from assistant.console import assignment as console_assignment
-    from assistant.console import canned as console_canned
-    from assistant.console import history as console_history
-    from assistant.console import knowledge as console_knowledge
-    from assistant.console import labels as console_labels
-    from assistant.console import notes as console_notes
-    from assistant.reports import cli as report_cli
-    from assistant.reports import views as reports
-    from assistant.training import cli as training_cli
-    from assistant.training import views as training
 
-    security.init_app(app, settings.rate_limit_storage)
-    push.init_app(app, settings.redis_url)
-    csrf = CSRFProtect(app)
-    csrf.exempt(api)  # JSON API without cookies: nothing for a forged form to ride on
-    csrf.exempt(line_webhook.blueprint)  # LINE's signature authenticates it instead
-    console.login_manager.init_app(app)
-    app.register_blueprint(api)
-    app.register_blueprint(line_webhook.blueprint)
-    app.register_blueprint(rating_page.blueprint)
-    app.register_blueprint(console.blueprint)
-    app.register_blueprint(console_assignment.blueprint)
-    app.register_blueprint(console_canned.blueprint)
-    app.register_blueprint(console_knowledge.blueprint)
-    app.register_blueprint(console_notes.blueprint)
-    app.register_blueprint(console_labels.blueprint)
-    app.register_blueprint(console_history.blueprint)
-    app.register_blueprint(reports.blueprint)
-    app.register_blueprint(training.blueprint)
-    app.register_blueprint(webchat.blueprint)
-    cli.register(app)
-    report_cli.register(app)
-    training_cli.register(app)
-    return app
+def _limits() -> dict[str, int]:
+    """``max_text_length`` in every template (the text boxes' ``maxlength``)."""
+    return {"max_text_length": max_text_length()}

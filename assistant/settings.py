@@ -113,13 +113,7 @@ class Settings:
         unless they are set to 0.
         """
         env = os.environ.get
-        production = env("PRODUCTION", "") == "1"
-        secret_key = env("SECRET_KEY")
-        if production and not secret_key:
-            raise RuntimeError("PRODUCTION=1 needs SECRET_KEY: the same long random value "
-                               "for every worker and host (python -c 'import secrets; "
-                               "print(secrets.token_hex(32))')")
-        https = "1" if production else "0"
+        secret_key, https = _production_defaults()
         return cls(
             database_url=database_url(env("DATABASE_URL")),
             rasa_url=(env("RASA_URLS")
@@ -127,7 +121,7 @@ class Settings:
             actions_url=f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}",
             rasa_auth_token=env("RASA_AUTH_TOKEN", ""),
             trusted_proxies=int(env("TRUSTED_PROXIES") or 0),
-            secret_key=secret_key or local_secret_key(),
+            secret_key=secret_key,
             secure_cookies=(env("SECURE_COOKIES") or https) == "1",
             hsts=(env("HSTS") or https) == "1",
             training_timeout_seconds=float(env("TRAINING_TIMEOUT_SECONDS")
@@ -156,6 +150,20 @@ class Settings:
             line_channel_access_token=env("LINE_CHANNEL_ACCESS_TOKEN", ""),
             line_api_url=env("LINE_API_URL") or cls.line_api_url,
         )
+
+
+def _production_defaults() -> tuple[str, str]:
+    """``SECRET_KEY`` and the default of ``SECURE_COOKIES`` and ``HSTS`` ("1" in production).
+
+    ``PRODUCTION=1`` requires ``SECRET_KEY``; a local install gets one kept in var/.
+    """
+    production = os.environ.get("PRODUCTION", "") == "1"
+    secret_key = os.environ.get("SECRET_KEY")
+    if production and not secret_key:
+        raise RuntimeError("PRODUCTION=1 needs SECRET_KEY: the same long random value "
+                           "for every worker and host (python -c 'import secrets; "
+                           "print(secrets.token_hex(32))')")
+    return secret_key or local_secret_key(), "1" if production else "0"
 
 
 def local_secret_key(path: Path = ROOT / "var" / "secret_key") -> str:

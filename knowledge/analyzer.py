@@ -16,7 +16,7 @@ from spacy.lang.th.stop_words import STOP_WORDS as THAI_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from assistant.nlu.segmentation import is_thai, split_words
+from nlu.segmentation import is_thai, split_words
 
 # Words that are stop words in general English but carry meaning in this domain.
 _KEPT_ENGLISH = {"work", "move", "back", "first", "call", "top"}

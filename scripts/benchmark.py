@@ -30,7 +30,7 @@ from typing import Callable, Dict, List, Optional
 
 import requests
 
-from assistant.rasa_client import RasaClient
+from common.rasa_client import RasaClient
 from scripts.chat_api import ChatApi
 from scripts.console_client import ConsoleClient, create_account
 from scripts.servers import MEASUREMENT_RATE_LIMITS, RASA, ROOT, assistant_servers, web_service

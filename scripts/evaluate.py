@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
-from assistant.rasa_client import RasaClient
+from common.rasa_client import RasaClient
 from scripts.benchmark import write_section
 from scripts.chat_api import ChatApi
 from scripts.servers import ROOT, assistant_servers

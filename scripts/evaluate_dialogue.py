@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import requests
 
-from assistant.rasa_client import RasaClient
+from common.rasa_client import RasaClient
 from scripts.benchmark import write_section
 from scripts.chat_api import ChatApi
 from scripts.evaluate import percent, with_assistant

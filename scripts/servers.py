@@ -13,7 +13,7 @@ from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
-from assistant.rasa_client import RasaClient
+from common.rasa_client import RasaClient
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")

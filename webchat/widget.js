@@ -4,7 +4,8 @@
  * Optional attributes: data-api="https://HOST" (default: where the script comes from),
  * data-lang="en|th" (default: the page's or the browser's language).
  * Vanilla JS, no framework, no CDN. Styles live in a shadow root so the host page's CSS
- * neither leaks in nor out.
+ * neither leaks in nor out. The longest message the service takes comes from its OpenAPI
+ * document (the service's setting), so the text box never promises more.
  */
 (function () {
   "use strict";
@@ -96,7 +97,7 @@
   typing.appendChild(typingLabel);
   var humanButton = el("button", { class: "secondary", type: "button" });
   var endButton = el("button", { class: "secondary", type: "button" });
-  var input = el("textarea", { rows: "1", maxlength: "2000", id: "bkk-chat-input" });
+  var input = el("textarea", { rows: "1", id: "bkk-chat-input" });
   var sendButton = el("button", { class: "send", type: "submit" });
   var form = el("form", { class: "composer" }, [input, sendButton]);
   var newChatButton = el("button", { class: "secondary", type: "button", hidden: "" });
@@ -257,6 +258,17 @@
     });
   }
 
+  // The text box takes what the API does: UserMessage.text.maxLength of its OpenAPI document.
+  function applyTextLimit() {
+    fetch(API + "/api/openapi.json")
+      .then(function (response) { return response.json(); })
+      .then(function (spec) {
+        var limit = spec.components.schemas.UserMessage.properties.text.maxLength;
+        if (limit) input.setAttribute("maxlength", String(limit));
+      })
+      .catch(function () { /* the service still refuses a longer message */ });
+  }
+
   function ensureConversation() {
     if (state.conversation) return Promise.resolve(state.conversation);
     return api("/conversations").then(function (data) {
@@ -364,6 +376,7 @@
   });
 
   applyStrings();
+  applyTextLimit();
   renderAll();
   toggle(Boolean(state.open));
   listen();

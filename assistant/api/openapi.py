@@ -1,5 +1,6 @@
 """OpenAPI 3.0 description of the public chat API, served at /api/openapi.json."""
 
+import copy
 from typing import Any, Dict
 
 
@@ -122,7 +123,7 @@ SPEC: Dict[str, Any] = {
         "State": {"type": "string",
                   "enum": ["bot", "waiting_for_staff", "with_staff", "closed"]},
         "UserMessage": {"type": "object", "properties": {
-            "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "text": {"type": "string", "minLength": 1},  # maxLength: the setting
             "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"}},
             "description": "Exactly one of text and payload. Text starting with / is a "
                            "payload to Rasa and gets the same checks: a known intent, domain "
@@ -178,3 +179,11 @@ SPEC: Dict[str, Any] = {
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
     }},
 }
+
+
+def spec(max_text_length: int) -> Dict[str, Any]:
+    """The document, with the longest text a message may have (``max_text_length()``)."""
+    document = copy.deepcopy(SPEC)
+    text = document["components"]["schemas"]["UserMessage"]["properties"]["text"]
+    text["maxLength"] = max_text_length
+    return document

@@ -12,14 +12,16 @@ from flask import Response as FlaskResponse
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assistant import conversations, feedback, privacy
-from assistant.api.openapi import SPEC
-from assistant.conversations import ConversationError
+from assistant.api.openapi import spec
+from assistant.chat import conversations, feedback, messages
+from assistant.chat.errors import ConversationError
+from assistant.chat.push import Wait, push
 from assistant.extensions import db
+from assistant.limits import max_text_length
 from assistant.models import Conversation, Message, State, parse_id
-from assistant.push import Wait, push
-from assistant.rasa_pool import RasaPool
-from assistant.security import (
+from assistant.rasa import current_rasa
+from assistant.records import privacy
+from assistant.web.security import (
     client_limit,
     conversation_key,
     conversation_limit,
@@ -35,12 +37,6 @@ POLL_SECONDS = 0.5
 # A comment line this often: a client that went away is noticed (the write fails) and idle
 # proxies keep the stream open.
 HEARTBEAT_SECONDS = 5
-
-
-def rasa() -> RasaPool:
-    """The Rasa client of this app."""
-    client: RasaPool = current_app.extensions["rasa"]
-    return client
 
 
 def reply_json(message: Message) -> Dict[str, Any]:
@@ -108,7 +104,7 @@ def http_error(error: HTTPException) -> Response:
 @limiter.exempt
 def openapi() -> Response:
     """The OpenAPI 3 description of this API."""
-    return jsonify(SPEC), 200
+    return jsonify(spec(max_text_length())), 200
 
 
 @blueprint.post("/conversations")
@@ -125,9 +121,9 @@ def post_message(conversation_id: str) -> Response:
     """Store the user's message, forward it, return the replies."""
     body = json_body()
     conversation = conversations.find(conversation_id)
-    text_, payload = conversations.validate_input(
-        body.get("text"), body.get("payload"), current_app.config["MAX_TEXT_LENGTH"])
-    replies = conversations.post_user_message(conversation, text_, payload, rasa())
+    text_, payload = messages.validate_input(
+        body.get("text"), body.get("payload"), max_text_length())
+    replies = messages.post_user_message(conversation, text_, payload, current_rasa())
     return jsonify(conversation_reply(conversation, replies)), 200
 
 
@@ -218,7 +214,7 @@ def export_conversation(conversation_id: str) -> Response:
 @blueprint.delete("/conversations/<conversation_id>")
 def erase_conversation(conversation_id: str) -> Response:
     """Erase the transcript here and in Rasa (PDPA erasure); the anonymous rating stays."""
-    return jsonify(privacy.erase(conversations.find(conversation_id), rasa())), 200
+    return jsonify(privacy.erase(conversations.find(conversation_id), current_rasa())), 200
 
 
 @blueprint.get("/health")
@@ -230,7 +226,7 @@ def health() -> Response:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         failing.append("database")
-    if rasa().model_loaded() is None:
+    if current_rasa().model_loaded() is None:
         failing.append("rasa")
     try:
         requests.get(f"{current_app.config['ACTIONS_URL']}/health", timeout=3).raise_for_status()

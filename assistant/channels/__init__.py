@@ -3,20 +3,22 @@
 Replies to a user's own message go back in that request (the web API's response, a LINE
 reply). Staff replies, notices and the satisfaction question of a staff or idle close are
 written later: the web widget picks them up through its event stream, a LINE user gets them
-pushed, and the user of an offline question gets staff answers by e-mail.
+pushed, and the user of an offline question gets staff answers by e-mail. The chat core
+announces them on ``events.messages_written``; this package subscribes (the app factory
+imports it).
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from flask import current_app
 from linebot.v3.messaging import ApiException
 
-from assistant import offline
 from assistant.channels.line import line_channel
+from assistant.chat import events, offline
 from assistant.extensions import db
-from assistant.models import Message, Sender
+from assistant.models import Conversation, Message, Sender
 
 
 def deliver(messages: list[Message]) -> None:
@@ -29,6 +31,13 @@ def deliver(messages: list[Message]) -> None:
     for message in messages:
         if message.sender == Sender.STAFF:
             offline.email_staff_reply(message)
+
+
+@events.messages_written.connect
+def _on_messages_written(conversation: Conversation, messages: list[Message],
+                         **_: Any) -> None:
+    """The chat core wrote messages outside a user's request: deliver them."""
+    deliver(messages)
 
 
 def push_to_line(user_id: Optional[str], messages: list[Message]) -> None:

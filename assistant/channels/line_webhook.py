@@ -23,13 +23,16 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy import select
 
-from assistant import channels, conversations, feedback
+from assistant import channels
 from assistant.channels import line_feedback
 from assistant.channels.line import LineChannel, line_channel
-from assistant.conversations import ConversationError
+from assistant.chat import conversations, feedback, messages
+from assistant.chat.errors import ConversationError
+from assistant.chat.satisfaction import RATING_PAYLOAD
 from assistant.extensions import db
+from assistant.limits import max_text_length
 from assistant.models import Conversation, Message, State, parse_id
-from assistant.satisfaction import RATING_PAYLOAD
+from assistant.rasa import current_rasa
 
 blueprint = Blueprint("line", __name__, url_prefix="/channels/line")
 WELCOME = ("Welcome to the Bangkok information service center for foreigners! Ask me about "
@@ -80,10 +83,10 @@ def _handle(channel: LineChannel, event: Any) -> None:
         return
     conversation = _conversation(channel, event.source.user_id, payload)
     try:
-        text, payload = conversations.validate_input(
-            None if payload else text, payload, current_app.config["MAX_TEXT_LENGTH"])
-        replies = conversations.post_user_message(
-            conversation, text, payload, current_app.extensions["rasa"],
+        text, payload = messages.validate_input(
+            None if payload else text, payload, max_text_length())
+        replies = messages.post_user_message(
+            conversation, text, payload, current_rasa(),
             external_id=event.webhook_event_id)
     except ConversationError as error:
         replies = [Message(text=error.message, buttons=[], sources=[])]

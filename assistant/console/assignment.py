@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField
 
-from assistant import assignment, presence
-from assistant.console.views import roles_required
-from assistant.conversations import ConversationError
+from assistant.chat import assignment, presence
+from assistant.chat.errors import ConversationError
 from assistant.extensions import db
 from assistant.models import CHAT_ROLES, Conversation, User
+from assistant.web.auth import roles_required
 
 blueprint = Blueprint("assignment", __name__, url_prefix="/console")
 

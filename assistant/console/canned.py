@@ -13,13 +13,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from assistant import canned
+from assistant.chat import canned
 from assistant.console.canned_forms import CannedAnswerForm
-from assistant.console.forms import ActionForm
-from assistant.console.views import CHAT_ROLES, roles_required
-from assistant.console_models import CannedAnswer
 from assistant.extensions import db
-from assistant.models import Conversation, Role
+from assistant.models import CHAT_ROLES, CannedAnswer, Conversation, Role
+from assistant.web.auth import roles_required
+from assistant.web.forms import ActionForm
 
 blueprint = Blueprint("canned", __name__, url_prefix="/console/canned",
                       template_folder="templates", cli_group="canned")

@@ -8,9 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from assistant.canned import CODE, FIELDS
-
-TEXT_LENGTH = 2000  # a staff reply's limit
+from assistant.chat.canned import CODE, FIELDS
+from assistant.web.forms import WithinTextLimit
 
 
 def _code(raw: Optional[str]) -> Optional[str]:
@@ -34,10 +33,10 @@ class CannedAnswerForm(FlaskForm):
                         validators=[DataRequired("Enter a title."), Length(max=100)])
     text_en = TextAreaField("English text", filters=[_text],
                             validators=[DataRequired("Enter the English text."),
-                                        Length(max=TEXT_LENGTH)])
+                                        WithinTextLimit()])
     text_th = TextAreaField("Thai text", filters=[_text],
                             validators=[DataRequired("Enter the Thai text."),
-                                        Length(max=TEXT_LENGTH)])
+                                        WithinTextLimit()])
 
     def answer_fields(self) -> dict[str, str]:
         """The validated values by model field name."""

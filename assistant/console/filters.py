@@ -17,11 +17,10 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from assistant.console_models import Label, Note
+from assistant.chat.satisfaction import level_labels
 from assistant.extensions import db
-from assistant.models import Conversation, Message, Rating, Sender, State, User
-from assistant.reports.periods import bangkok_midnight
-from assistant.satisfaction import level_labels
+from assistant.models import Conversation, Label, Message, Note, Rating, Sender, State, User
+from common.thai_calendar import bangkok_midnight
 from knowledge.topics import TOPIC_TITLES
 
 NOT_RATED = "none"

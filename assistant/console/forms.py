@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
+from assistant.web.forms import WithinTextLimit
+
 
 class LoginForm(FlaskForm):
     """E-mail and password."""
@@ -15,11 +17,7 @@ class LoginForm(FlaskForm):
 class ReplyForm(FlaskForm):
     """A staff reply to the user."""
 
-    text = TextAreaField("Reply", validators=[DataRequired(), Length(max=2000)])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes the conversation (take over, hand back, close): CSRF only."""
+    text = TextAreaField("Reply", validators=[DataRequired(), WithinTextLimit()])
 
 
 class KnowledgeSearchForm(FlaskForm):

@@ -21,14 +21,16 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
-from assistant import articles, audit, mail, transcript_mail
+from assistant.chat import articles
+from assistant.chat.satisfaction import level_labels
 from assistant.console import filters, notes
-from assistant.console.views import roles_required
-from assistant.console_models import Note
 from assistant.extensions import db
-from assistant.models import CHAT_ROLES, Conversation, Message, Sender
-from assistant.reports.periods import in_bangkok
-from assistant.satisfaction import level_labels
+from assistant.mail import outbox
+from assistant.mail.transcript import queue_transcript
+from assistant.models import CHAT_ROLES, Conversation, EmailStatus, Message, Note, Sender
+from assistant.records import audit
+from assistant.web.auth import roles_required
+from common.thai_calendar import in_bangkok
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("history", __name__, url_prefix="/console/history",
@@ -139,13 +141,13 @@ def email_transcript(conversation_id: str) -> Response:
         flash("This transcript was erased: there is nothing to send.", "error")
     else:
         address = form.email.data or ""
-        outbound = transcript_mail.queue_transcript(chat, address)
+        outbound = queue_transcript(chat, address)
         db.session.flush()
         audit.record(current_user, "transcript e-mailed", f"conversation {chat.id}",
                      email=outbound.id)
         db.session.commit()
-        mail.send_queued()
-        if outbound.status == "sent":
+        outbox.send_queued()
+        if outbound.status == EmailStatus.SENT:
             flash(f"Transcript sent to {address}.", "info")
         else:
             flash(f"Transcript to {address} is in the outbox: the mail server did not take "

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from assistant import articles
+from assistant.chat import articles
 from assistant.console.forms import ArticleForm, KnowledgeSearchForm
-from assistant.console.views import CHAT_ROLES, roles_required
-from assistant.models import Role
+from assistant.models import CHAT_ROLES, Role
+from assistant.web.auth import roles_required
 from knowledge import Article
 from knowledge.articles import ArticleError
 from knowledge.check import STALE_AFTER_DAYS

@@ -18,12 +18,11 @@ from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from assistant import audit
 from assistant.console.filters import label_names
-from assistant.console.views import roles_required
-from assistant.console_models import Label
 from assistant.extensions import db
-from assistant.models import CHAT_ROLES, Conversation
+from assistant.models import CHAT_ROLES, Conversation, Label
+from assistant.records import audit
+from assistant.web.auth import roles_required
 
 blueprint = Blueprint("labels", __name__, url_prefix="/console/conversations")
 LABEL_NAME = re.compile(r"[a-z0-9\u0e00-\u0e7f-]{2,40}")

@@ -24,17 +24,26 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select, update
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from assistant import audit
-from assistant.assignment import colleagues
-from assistant.console.views import roles_required
-from assistant.console_models import Note, NoteMention
+from assistant.chat.assignment import colleagues
 from assistant.extensions import db
-from assistant.models import CHAT_ROLES, Conversation, Message, User, as_utc, utcnow
+from assistant.limits import max_text_length
+from assistant.models import (
+    CHAT_ROLES,
+    Conversation,
+    Message,
+    Note,
+    NoteMention,
+    User,
+    as_utc,
+    utcnow,
+)
+from assistant.records import audit
+from assistant.web.auth import roles_required
+from assistant.web.forms import WithinTextLimit
 
 blueprint = Blueprint("notes", __name__, url_prefix="/console/conversations")
-MAX_NOTE_LENGTH = 2000
 THAI = "\u0e00-\u0e7f"  # Thai letters, vowel and tone marks, digits
 MENTION = re.compile(rf"(?<![\w{THAI}.@])@([\w{THAI}.\-]+)")
 # Opening one of these pages shows the conversation: the user's mentions in it are seen.
@@ -44,8 +53,7 @@ SEEN_ON = {"console.conversation", "history.transcript"}
 class NoteForm(FlaskForm):
     """A private note (CSRF-protected)."""
 
-    text = TextAreaField("Private note", validators=[DataRequired(),
-                                                     Length(max=MAX_NOTE_LENGTH)],
+    text = TextAreaField("Private note", validators=[DataRequired(), WithinTextLimit()],
                          filters=[lambda text: text.strip() if text else text])
 
 
@@ -149,7 +157,7 @@ def create(conversation_id: str) -> Response:
     conversation = db.get_or_404(Conversation, conversation_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        flash(f"Write a note of at most {MAX_NOTE_LENGTH:,} characters.", "error")
+        flash(f"Write a note of at most {max_text_length():,} characters.", "error")
     else:
         note, unknown = add(conversation, current_user, form.text.data or "")
         names = ", ".join(mention.user.name for mention in note.mentions)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
-from typing import Any, Callable, Optional, TypeVar, cast
+from typing import Any, Callable, Optional
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -17,21 +15,21 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from assistant import articles, conversations, presence
+from assistant.chat import articles, conversations, presence, staff
+from assistant.chat.errors import ConversationError
 from assistant.console import filters
-from assistant.console.forms import ActionForm, KnowledgeSearchForm, LoginForm, ReplyForm
-from assistant.conversations import ConversationError
+from assistant.console.forms import KnowledgeSearchForm, LoginForm, ReplyForm
 from assistant.extensions import db
+from assistant.limits import max_text_length
 from assistant.models import (
     CHAT_ROLES,
     Conversation,
     Message,
-    Role,
     Sender,
     State,
     User,
@@ -40,35 +38,14 @@ from assistant.models import (
     password_matches,
     utcnow,
 )
-from assistant.security import limiter, login_account_key, login_limit
+from assistant.web.auth import roles_required
+from assistant.web.forms import ActionForm
+from assistant.web.security import limiter, login_account_key, login_limit
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("console", __name__, url_prefix="/console",
                       template_folder="templates", static_folder="static")
-login_manager = LoginManager()
-login_manager.login_view = "console.login"
-View = TypeVar("View", bound=Callable[..., Any])
 WAITING = Conversation.state == State.WAITING_FOR_STAFF
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> Optional[User]:
-    """The logged-in user, if still active."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
-
-
-def roles_required(*roles: Role) -> Callable[[View], View]:
-    """Only logged-in users with one of ``roles`` may open the page (403 otherwise)."""
-    def decorate(view: View) -> View:
-        @wraps(view)
-        @login_required
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-        return cast(View, wrapper)
-    return decorate
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -161,7 +138,7 @@ def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Resp
 @roles_required(*CHAT_ROLES)
 def take(conversation_id: str) -> Response:
     """Take the chat over from the bot or the queue."""
-    return _act(conversation_id, lambda chat: conversations.take_over(chat, current_user))
+    return _act(conversation_id, lambda chat: staff.take_over(chat, current_user))
 
 
 @blueprint.post("/conversations/<conversation_id>/reply")
@@ -172,12 +149,12 @@ def reply(conversation_id: str) -> Response:
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            conversations.staff_reply(chat, current_user, form.text.data or "",
-                                      current_app.config["MAX_TEXT_LENGTH"])
+            staff.staff_reply(chat, current_user, form.text.data or "",
+                                      max_text_length())
         except ConversationError as error:
             flash(error.message, "error")
     else:
-        flash("Write a reply of at most 2,000 characters.", "error")
+        flash(f"Write a reply of at most {max_text_length():,} characters.", "error")
     return redirect(url_for("console.conversation", conversation_id=conversation_id))
 
 
@@ -189,14 +166,14 @@ def send_article(conversation_id: str, article_id: str) -> Response:
     if article is None:
         abort(404)
     return _act(conversation_id,
-                lambda chat: conversations.send_article(chat, current_user, article))
+                lambda chat: staff.send_article(chat, current_user, article))
 
 
 @blueprint.post("/conversations/<conversation_id>/hand-back")
 @roles_required(*CHAT_ROLES)
 def hand_back(conversation_id: str) -> Response:
     """Give the chat back to the bot."""
-    return _act(conversation_id, lambda chat: conversations.hand_back(chat, current_user))
+    return _act(conversation_id, lambda chat: staff.hand_back(chat, current_user))
 
 
 @blueprint.post("/conversations/<conversation_id>/close")

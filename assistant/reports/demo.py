@@ -19,6 +19,7 @@ from typing import Optional
 from flask import current_app
 from sqlalchemy import func, select
 
+from assistant.chat.satisfaction import question
 from assistant.extensions import db
 from assistant.models import (
     AnswerFeedback,
@@ -31,8 +32,8 @@ from assistant.models import (
     State,
     User,
 )
-from assistant.reports.periods import BANGKOK, bangkok_today, fiscal_year, fiscal_year_of
-from assistant.satisfaction import question
+from assistant.reports.periods import fiscal_year
+from common.thai_calendar import BANGKOK, bangkok_today, fiscal_year_of
 from knowledge.articles import article_paths
 from knowledge.topics import TOPICS, intent_for_topic
 

@@ -14,10 +14,10 @@ from typing import Optional, Union
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from assistant.chat.satisfaction import LEVELS, level_labels
 from assistant.reports import summary
 from assistant.reports.figures import Figures
-from assistant.reports.periods import in_bangkok
-from assistant.satisfaction import LEVELS, level_labels
+from common.thai_calendar import in_bangkok
 
 Cell = Union[str, int, float, None]
 RATING_COLUMNS = ("conversation_id", "closed_at_bangkok", "language", "handled_by", "level",

@@ -7,7 +7,7 @@ Which period a record belongs to (all in Bangkok time):
 - bot answers (topics, intents, fallbacks) by the moment they were sent;
 - a wait for staff by the moment it was requested;
 - a knowledge answer, and the user's vote on it, by the moment the answer was shown.
-Percentages are rounded half up to two decimals (``assistant.satisfaction.percent``).
+Percentages are rounded half up to two decimals (``assistant.chat.satisfaction.percent``).
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Optional
+from typing import Optional
 
 from sqlalchemy import select
 
+from assistant.chat.satisfaction import Kpi, kpi, percent
 from assistant.extensions import db
-from assistant.models import Conversation, Handoff, Message, Rating, Sender
+from assistant.models import Conversation, Handoff, Message, Rating, Sender, main_topic
 from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
-from assistant.reports.periods import Period, bangkok_day
-from assistant.satisfaction import Kpi, kpi, percent
+from assistant.reports.periods import Period
+from common.thai_calendar import bangkok_day
 
 FALLBACK_INTENT = "nlu_fallback"
 TOP = 10
@@ -92,12 +93,6 @@ def _p90(values: list[float]) -> float:
     """Nearest-rank 90th percentile: the smallest value with 90 % of values at or below it."""
     ordered = sorted(values)
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
-
-
-def main_topic(topics: Iterable[str]) -> Optional[str]:
-    """The most frequent of a chat's answer topics (the earliest on a tie), or None."""
-    counted = Counter(topics).most_common(1)
-    return counted[0][0] if counted else None
 
 
 def _main_topics(start: dt.datetime, end: dt.datetime) -> dict[str, str]:

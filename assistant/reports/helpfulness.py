@@ -15,9 +15,9 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from assistant.chat.satisfaction import percent
 from assistant.extensions import db
 from assistant.models import AnswerFeedback, Message, Sender
-from assistant.satisfaction import percent
 
 
 @dataclass(frozen=True)

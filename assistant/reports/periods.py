@@ -1,86 +1,30 @@
-"""Reporting periods in Bangkok time, Thai fiscal years and Thai dates.
+"""Reporting periods in Bangkok time: Thai fiscal years, their quarters, months and ranges.
 
-The Thai government's fiscal year runs from 1 October to 30 September and is named by the
-Buddhist Era year in which it ends: fiscal year B.E. 2568 = 1 Oct 2024 - 30 Sep 2025
-(B.E. = A.D. + 543). Its quarters start in October, January, April and July. A period is a
-half-open interval [start, end) of aware datetimes at Bangkok midnight.
+A period is a half-open interval [start, end) of aware datetimes at Bangkok midnight; the
+calendar itself (B.E. years, the fiscal year a day falls in, Thai dates) is
+``common.thai_calendar``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from assistant.models import as_utc, utcnow
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
-BE_OFFSET = 543
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")
-_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+from common.thai_calendar import (
+    ENGLISH_MONTHS,
+    THAI_MONTHS,
+    bangkok_midnight,
+    bangkok_today,
+    english_date,
+    fiscal_year_of,
+    thai_date,
+    to_ad,
+    to_be,
+)
 
 
 class PeriodError(ValueError):
     """A period that does not exist (bad year, quarter, month or an empty range)."""
-
-
-def to_be(year_ad: int) -> int:
-    """Buddhist Era year of an A.D. year."""
-    return year_ad + BE_OFFSET
-
-
-def to_ad(year_be: int) -> int:
-    """A.D. year of a Buddhist Era year."""
-    return year_be - BE_OFFSET
-
-
-def thai_digits(text: str) -> str:
-    """``text`` with Arabic digits written as Thai digits (๐-๙)."""
-    return text.translate(_THAI_DIGITS)
-
-
-def thai_date(day: dt.date, digits: bool = False) -> str:
-    """``1 ตุลาคม 2567``: day, Thai month name, B.E. year (Thai digits on request)."""
-    text = f"{day.day} {THAI_MONTHS[day.month - 1]} {to_be(day.year)}"
-    return thai_digits(text) if digits else text
-
-
-def english_date(day: dt.date) -> str:
-    """``1 October 2024``."""
-    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
-
-
-def spelled_date(day: dt.date, language: str) -> str:
-    """``day`` as a reader of ``language`` writes it: ``thai_date`` (B.E.) or ``english_date``."""
-    return thai_date(day) if language == "th" else english_date(day)
-
-
-def bangkok_today() -> dt.date:
-    """Today's date in Bangkok."""
-    return in_bangkok(utcnow()).date()
-
-
-def bangkok_midnight(day: dt.date) -> dt.datetime:
-    """The start of ``day`` in Bangkok, as an aware datetime."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=BANGKOK)
-
-
-def in_bangkok(moment: dt.datetime) -> dt.datetime:
-    """An aware (or naive UTC, as SQLite returns them) datetime in Bangkok time."""
-    return as_utc(moment).astimezone(BANGKOK)
-
-
-def bangkok_day(moment: dt.datetime) -> dt.date:
-    """The Bangkok calendar day of an aware (or naive UTC) datetime."""
-    return in_bangkok(moment).date()
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The B.E. fiscal year ``day`` falls in."""
-    return to_be(day.year + 1 if day.month >= 10 else day.year)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Optional
 
 from assistant.reports.figures import Figures
-from assistant.reports.periods import thai_digits
+from common.thai_calendar import thai_digits
 
 INDICATOR = {
     "en": "Satisfaction of users of the Information Service Center for Foreigners",

@@ -9,13 +9,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from assistant.console.views import roles_required
+from assistant.chat.satisfaction import LEVELS, Kpi, level_labels
 from assistant.models import CHAT_ROLES
 from assistant.reports import charts, exports, summary
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
 from assistant.reports.periods import PeriodError, choose
-from assistant.satisfaction import LEVELS, Kpi, level_labels
+from assistant.web.auth import roles_required
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("reports", __name__, url_prefix="/console/reports",

@@ -20,8 +20,8 @@ from typing import Any, Callable, Optional
 import yaml
 from flask import current_app, has_app_context
 
-from assistant.nlu.language import detect_language
 from assistant.settings import ROOT
+from nlu.language import detect_language
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"

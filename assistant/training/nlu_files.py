@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from assistant.pii import redact
+from assistant.records.pii import redact
 
 NEW_FILE = "from_conversations.yml"
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")

@@ -22,10 +22,10 @@ import requests
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from assistant import audit
 from assistant.extensions import db
-from assistant.models import TrainingRun, User, as_utc, utcnow
-from assistant.rasa_pool import RasaPool
+from assistant.models import TrainingRun, TrainingStatus, User, as_utc, utcnow
+from assistant.rasa import current_rasa
+from assistant.records import audit
 from assistant.training.evaluation import (
     EvaluationError,
     compare,
@@ -35,7 +35,7 @@ from assistant.training.evaluation import (
 )
 from assistant.training.workspace import Workspace, workspace
 
-ACTIVE_STATES = ("queued", "running")
+ACTIVE_STATES = (TrainingStatus.QUEUED, TrainingStatus.RUNNING)
 LOG_LIMIT = 20000
 # A run still "running" after this long was cut off (the service stopped): it no longer
 # blocks new runs.
@@ -46,14 +46,9 @@ class TrainingError(RuntimeError):
     """A run cannot start (another one is running) or a model cannot be activated."""
 
 
-def _rasa() -> RasaPool:
-    client: RasaPool = current_app.extensions["rasa"]
-    return client
-
-
 def active_model(space: Workspace) -> Optional[Path]:
     """The model the running Rasa server serves, found in ``models/``."""
-    loaded = _rasa().model_loaded()
+    loaded = current_rasa().model_loaded()
     if not loaded:
         return None
     path = Path(loaded)
@@ -78,10 +73,12 @@ def start(user: Optional[User], app: Optional[Flask] = None, margin_points: Opti
     points = margin() if margin_points is None else margin_points
     busy = db.session.scalar(select(TrainingRun).where(TrainingRun.status.in_(ACTIVE_STATES)))
     if busy is not None and as_utc(busy.created_at) < utcnow() - STALE_AFTER:
-        busy.status, busy.step = "failed", "interrupted (the service stopped during the run)"
+        busy.status = TrainingStatus.FAILED
+        busy.step = "interrupted (the service stopped during the run)"
     elif busy is not None:
         raise TrainingError(f"training run {busy.id} is still {busy.status}")
-    run = TrainingRun(user_id=user.id if user else None, status="queued", step="queued")
+    run = TrainingRun(user_id=user.id if user else None, status=TrainingStatus.QUEUED,
+                      step="queued")
     db.session.add(run)
     db.session.flush()
     audit.record(user, "training started", f"run {run.id}", margin=points)
@@ -122,7 +119,7 @@ def execute(run_id: int, points: float) -> TrainingRun:
     assert run is not None
     space = workspace()
     progress = _Progress(run)
-    run.status = "running"
+    run.status = TrainingStatus.RUNNING
     try:
         progress.step("validating the training data (rasa data validate)")
         rasa_command(["data", "validate", "--fail-on-warnings", "--data", "nlu_data",
@@ -152,13 +149,13 @@ def execute(run_id: int, points: float) -> TrainingRun:
                           "regressions": [f"{c.suite} {c.part}: {c.baseline} -> {c.candidate}"
                                           for c in worse]}
         if worse:
-            run.status, run.step = "refused", "refused: the candidate regresses"
+            run.status, run.step = TrainingStatus.REFUSED, "refused: the candidate regresses"
         else:
             progress.step("activating the candidate")
             activate(candidate, None, run)
-            run.status, run.step = "activated", "activated"
+            run.status, run.step = TrainingStatus.ACTIVATED, "activated"
     except (EvaluationError, TrainingError, OSError) as error:
-        run.status, run.step = "failed", f"failed: {error}"
+        run.status, run.step = TrainingStatus.FAILED, f"failed: {error}"
     run.finished_at = utcnow()
     audit.record(run.user, f"training {run.status}", f"run {run.id}",
                  candidate=run.candidate, baseline=run.baseline)
@@ -180,7 +177,7 @@ def activate(model: Path, user: Optional[User], run: Optional[TrainingRun] = Non
             run.candidate = str(kept)
     os.utime(kept)  # newest: a restarted `rasa run --model models` loads it
     try:
-        _rasa().load_model(str(kept.resolve()))
+        current_rasa().load_model(str(kept.resolve()))
     except requests.RequestException as error:
         raise TrainingError(f"Rasa did not load {kept.name}: {error}") from error
     audit.record(user or (run.user if run else None), "model activated", kept.name,

@@ -2,8 +2,9 @@
 
 The steps come from Rasa's own tracker of the conversation: each user message with the
 intent Rasa predicted (or the one a trainer chose in the review inbox), and each action the
-bot ran. User text is redacted (``assistant.pii``) before it is written. A turn whose intent
-the trainer corrected keeps the bot's original actions: read the story before relying on it.
+bot ran. User text is redacted (``assistant.records.pii``) before it is written. A turn
+whose intent the trainer corrected keeps the bot's original actions: read the story before
+relying on it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Mapping
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from assistant.pii import redact
+from assistant.records.pii import redact
 from assistant.training.nlu_files import NEW_FILE, YamlFile
 from assistant.training.workspace import Workspace
 

@@ -10,7 +10,6 @@ import requests
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,14 +20,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from assistant import audit
-from assistant.console.forms import ActionForm
-from assistant.console.views import roles_required
 from assistant.extensions import db
-from assistant.models import Message, MessageReview, Role, Sender, TrainingRun
-from assistant.nlu.language import detect_language
-from assistant.nlu.segmentation import split_words
-from assistant.rasa_pool import RasaPool
+from assistant.models import Message, MessageReview, ReviewOutcome, Role, Sender, TrainingRun
+from assistant.rasa import current_rasa
+from assistant.records import audit
 from assistant.training import pipeline
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
@@ -43,6 +38,10 @@ from assistant.training.nlu_files import (
 )
 from assistant.training.stories import save_test_story, steps_from_tracker
 from assistant.training.workspace import workspace
+from assistant.web.auth import roles_required
+from assistant.web.forms import ActionForm
+from nlu.language import detect_language
+from nlu.segmentation import split_words
 
 blueprint = Blueprint("training", __name__, url_prefix="/console/training",
                       template_folder="templates")
@@ -87,7 +86,7 @@ def _save_annotation(message: Message, form: AnnotationForm) -> str:
     audit.record(current_user, "example added", space.relative(path), intent=intent,
                  example=line, message=message.id)
     db.session.add(MessageReview(message_id=message.id, user_id=current_user.id,
-                                 outcome="annotated", intent=intent))
+                                 outcome=ReviewOutcome.ANNOTATED, intent=intent))
     db.session.commit()
     return f"Saved to {space.relative(path)}: {line}"
 
@@ -140,7 +139,7 @@ def dismiss(message_id: int) -> Response:
     if ActionForm().validate_on_submit() and db.session.scalar(
             select(MessageReview).where(MessageReview.message_id == message.id)) is None:
         db.session.add(MessageReview(message_id=message.id, user_id=current_user.id,
-                                     outcome="dismissed"))
+                                     outcome=ReviewOutcome.DISMISSED))
         db.session.commit()
     return redirect(url_for("training.review_inbox"))
 
@@ -151,7 +150,7 @@ def make_story(conversation_id: str) -> Response:
     """Turn the conversation, as Rasa tracked it, into a test story."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    rasa: RasaPool = current_app.extensions["rasa"]
+    rasa = current_rasa()
     corrected = {m.text: str(r.intent) for m, r in db.session.execute(
         select(Message, MessageReview).join(MessageReview, MessageReview.message_id == Message.id)
         .where(Message.conversation_id == conversation_id, MessageReview.intent.is_not(None)))}

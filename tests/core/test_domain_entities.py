@@ -7,8 +7,8 @@ from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.nlu.domain_entities import DomainEntityRuler
-from assistant.nlu.thai_tokenizer import ThaiTokenizer
+from nlu.domain_entities import DomainEntityRuler
+from nlu.thai_tokenizer import ThaiTokenizer
 
 LOOKUPS = [
     {"name": "district", "elements": ["Bang Rak", "บางรัก", "Khlong Toei", "คลองเตย"]},

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.nlu.language import detect_language, requested_language
+from nlu.language import detect_language, requested_language
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.goodbye import ActionGoodbye
 from actions.knowledge_answer import ActionAnswerTopic
-from assistant.nlu.dialogue_act_guard import DialogueActGuard
 from knowledge import KnowledgeBase
 from knowledge.aspects import evidence_share
 from knowledge.passages import SUMMARY, passage_id, split_article
+from nlu.dialogue_act_guard import DialogueActGuard
 
 
 @pytest.fixture(scope="module")

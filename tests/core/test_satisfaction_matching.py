@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 
 from actions.satisfaction import level_from_message, without_polite_ending
-from assistant.rasa_client import RasaClient
+from common.rasa_client import RasaClient
 
 # The former pattern: the reference for ordinary answers (cubic time on long runs of "!").
 FORMER_POLITE_ENDING = re.compile(r"[\s.!]*(ครับ|ค่ะ|คะ|จ้า|นะ)*[\s.!]*$")

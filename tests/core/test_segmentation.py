@@ -5,8 +5,8 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu.segmentation import split_words
-from assistant.nlu.thai_tokenizer import ThaiTokenizer
+from nlu.segmentation import split_words
+from nlu.thai_tokenizer import ThaiTokenizer
 
 
 def tokenize(text):

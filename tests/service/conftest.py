@@ -10,9 +10,11 @@ from flask_migrate import upgrade
 from assistant.app import create_app
 from assistant.extensions import db
 from assistant.settings import ROOT, Settings
+from tests.support.mail_capture import smtp_capture
 
 DATABASE_KINDS = ["sqlite", "postgresql"]
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+NO_RASA = "http://127.0.0.1:9"  # nothing listens there: for apps whose tests never ask the bot
 
 
 # Tests sign in and chat far faster than people: limits high unless a test sets its own.
@@ -60,6 +62,33 @@ def database_url(request, tmp_path_factory):
     """A fresh empty database of each kind, shared by the session's tests."""
     with empty_database(request.param, tmp_path_factory) as url:
         yield url
+
+
+@pytest.fixture(scope="module", params=DATABASE_KINDS)
+def module_database(request, tmp_path_factory):
+    """A fresh empty database of each kind that only the test module uses."""
+    with empty_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app_without_rasa(module_database):
+    """The web service on the module's own database, without Rasa: chats are built in the
+    database, the bot is never asked."""
+    return make_app(module_database, NO_RASA, NO_RASA)
+
+
+@pytest.fixture(scope="module")
+def module_app(module_database, servers, knowledge_dir):
+    """The web service with the real Rasa and action servers on the module's own database."""
+    return make_app(module_database, servers.rasa.base_url, servers.actions_url, knowledge_dir)
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    """A local SMTP server keeping every e-mail it receives (``smtp.url``, ``smtp.messages``)."""
+    with smtp_capture() as capture:
+        yield capture
 
 
 @pytest.fixture(scope="session")

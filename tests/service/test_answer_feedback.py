@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from assistant.models import AnswerFeedback, Conversation, Message, Sender
 from tests.service.conftest import make_app
-from tests.service.console_helpers import create_user, login
+from tests.support.console_helpers import create_user, login
 
 NINETY_DAY = "How do I do the 90-day report?"
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from assistant import conversations, presence
+from assistant.chat import conversations, messages, presence
 from assistant.extensions import db
 from assistant.models import (
     AuditEvent,
@@ -21,11 +21,10 @@ from assistant.models import (
     User,
     utcnow,
 )
-from tests.service.browser import chromium, live_server, screenshot, sign_in
-from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-from tests.service.console_helpers import create_user, csrf_token, login
+from tests.service.conftest import DATABASE_KINDS, NO_RASA, empty_database, make_app
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user, csrf_token, login
 
-NO_RASA = "http://127.0.0.1:9"  # nothing answers: these tests need no bot
 PRESENCE = "/console/presence"
 STATUS = "/console/queue/status.json"
 KNOWLEDGE = "/console/knowledge/"
@@ -33,13 +32,6 @@ JOINED_TH = "คุณ{name} เจ้าหน้าที่ของศูน
 LONG_QUESTION = ("ขอสอบถามเรื่องการต่อวีซ่าธุรกิจและใบอนุญาตทำงานสำหรับพนักงานต่างชาติครับ "
                  "https://www.immigration.go.th/en/very/long/path/that/does/not/break/anywhere"
                  "?with=a&long=query&string=1234567890abcdefghijklmnopqrstuvwxyz")
-
-
-@pytest.fixture(scope="module", params=DATABASE_KINDS)
-def own_app(request, tmp_path_factory):
-    """The service on an empty database of each kind, without Rasa."""
-    with empty_database(request.param, tmp_path_factory) as url:
-        yield make_app(url, NO_RASA, NO_RASA)
 
 
 @pytest.fixture(params=DATABASE_KINDS)
@@ -71,7 +63,7 @@ def waiting_chat(app, text="I need help with my visa", language="en"):
         chat = conversations.start()
         chat.language = language
         db.session.add(Message(conversation=chat, sender=Sender.USER, text=text))
-        conversations._wait_for_staff(chat)
+        messages.wait_for_staff(chat)
         db.session.commit()
         return chat.id
 
@@ -96,57 +88,57 @@ def audit_events(app, chat_id):
             .order_by(AuditEvent.id))]
 
 
-def test_reassigning_a_chat_with_staff_gives_the_answering_to_the_colleague(own_app):
-    malee_email, malee = account(own_app, "staff", "Malee")
-    somchai_email, somchai = account(own_app, "staff", "Somchai")
-    chat = waiting_chat(own_app, "ขอคุยกับเจ้าหน้าที่ค่ะ", language="th")
-    first = signed_in(own_app, malee_email)
+def test_reassigning_a_chat_with_staff_gives_the_answering_to_the_colleague(app_without_rasa):
+    malee_email, malee = account(app_without_rasa, "staff", "Malee")
+    somchai_email, somchai = account(app_without_rasa, "staff", "Somchai")
+    chat = waiting_chat(app_without_rasa, "ขอคุยกับเจ้าหน้าที่ค่ะ", language="th")
+    first = signed_in(app_without_rasa, malee_email)
     post(first, chat, "take")
-    assert chat_state(own_app, chat) == (State.WITH_STAFF, malee)
+    assert chat_state(app_without_rasa, chat) == (State.WITH_STAFF, malee)
 
     page = post(first, chat, "reassign", assignee=somchai).get_data(as_text=True)
     assert "Reassigned to Somchai." in page and "Assigned to Somchai" in page
-    assert chat_state(own_app, chat) == (State.WITH_STAFF, somchai)
-    assert audit_events(own_app, chat) == [
+    assert chat_state(app_without_rasa, chat) == (State.WITH_STAFF, somchai)
+    assert audit_events(app_without_rasa, chat) == [
         ("Malee", {"assignee": "Somchai", "assignee_id": somchai, "previous": "Malee"})]
-    user_sees = own_app.test_client().get(f"/api/conversations/{chat}/messages?after=0")
+    user_sees = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages?after=0")
     assert [reply["text"] for reply in user_sees.get_json()["replies"]] == [
         JOINED_TH.format(name="Malee"), JOINED_TH.format(name="Somchai")]
 
     assert first.get(f"/console/conversations/{chat}").status_code == 200  # may still read
-    second = signed_in(own_app, somchai_email)
+    second = signed_in(app_without_rasa, somchai_email)
     post(second, chat, "reply", text="สวัสดีค่ะ ดิฉันช่วยต่อเองนะคะ")
-    with own_app.app_context():
+    with app_without_rasa.app_context():
         last = db.session.scalars(select(Message).where(Message.conversation_id == chat)
                                   .order_by(Message.id.desc()).limit(1)).one()
         assert (last.text, last.staff_user_id) == ("สวัสดีค่ะ ดิฉันช่วยต่อเองนะคะ", somchai)
 
 
-def test_reassigning_a_waiting_chat_keeps_it_waiting_until_the_colleague_takes_it(own_app):
-    admin_email, _ = account(own_app, "admin", "Prapai")
-    kanya_email, kanya = account(own_app, "staff", "Kanya")
-    chat = waiting_chat(own_app)
-    page = post(signed_in(own_app, admin_email), chat, "reassign", assignee=kanya)
+def test_reassigning_a_waiting_chat_keeps_it_waiting_until_the_colleague_takes_it(app_without_rasa):
+    admin_email, _ = account(app_without_rasa, "admin", "Prapai")
+    kanya_email, kanya = account(app_without_rasa, "staff", "Kanya")
+    chat = waiting_chat(app_without_rasa)
+    page = post(signed_in(app_without_rasa, admin_email), chat, "reassign", assignee=kanya)
     assert "Reassigned to Kanya." in page.get_data(as_text=True)
-    assert chat_state(own_app, chat) == (State.WAITING_FOR_STAFF, kanya)
-    assert audit_events(own_app, chat) == [
+    assert chat_state(app_without_rasa, chat) == (State.WAITING_FOR_STAFF, kanya)
+    assert audit_events(app_without_rasa, chat) == [
         ("Prapai", {"assignee": "Kanya", "assignee_id": kanya, "previous": None})]
-    user_sees = own_app.test_client().get(f"/api/conversations/{chat}/messages?after=0")
+    user_sees = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages?after=0")
     assert user_sees.get_json()["replies"] == []  # nobody has joined yet
 
-    post(signed_in(own_app, kanya_email), chat, "take")
-    assert chat_state(own_app, chat) == (State.WITH_STAFF, kanya)
+    post(signed_in(app_without_rasa, kanya_email), chat, "take")
+    assert chat_state(app_without_rasa, chat) == (State.WITH_STAFF, kanya)
 
 
-def test_reassigning_refuses_closed_chats_the_same_assignee_and_non_colleagues(own_app):
-    malee_email, malee = account(own_app, "staff", "Malee")
-    _, trainer = account(own_app, "trainer", "Wichai")
-    _, former = account(own_app, "staff", "Former")
-    with own_app.app_context():
+def test_reassigning_refuses_closed_chats_the_same_assignee_and_non_colleagues(app_without_rasa):
+    malee_email, malee = account(app_without_rasa, "staff", "Malee")
+    _, trainer = account(app_without_rasa, "trainer", "Wichai")
+    _, former = account(app_without_rasa, "staff", "Former")
+    with app_without_rasa.app_context():
         db.session.get_one(User, former).active = False
         db.session.commit()
-    staff = signed_in(own_app, malee_email)
-    chat = waiting_chat(own_app)
+    staff = signed_in(app_without_rasa, malee_email)
+    chat = waiting_chat(app_without_rasa)
     post(staff, chat, "take")
 
     for someone in (trainer, former, 999999):
@@ -154,53 +146,54 @@ def test_reassigning_refuses_closed_chats_the_same_assignee_and_non_colleagues(o
         assert "Choose an active staff member or admin." in page
     page = post(staff, chat, "reassign", assignee=malee).get_data(as_text=True)
     assert "The chat is already assigned to Malee." in page
-    _, colleague = account(own_app, "staff", "Anong")
+    _, colleague = account(app_without_rasa, "staff", "Anong")
     post(staff, chat, "close")
     page = post(staff, chat, "reassign", assignee=colleague).get_data(as_text=True)
     assert "This conversation is closed." in page
-    assert chat_state(own_app, chat) == (State.CLOSED, malee)
-    assert audit_events(own_app, chat) == []
+    assert chat_state(app_without_rasa, chat) == (State.CLOSED, malee)
+    assert audit_events(app_without_rasa, chat) == []
 
 
-def test_the_reassign_list_names_active_colleagues_online_away_or_offline(own_app):
-    online_email, _ = account(own_app, "staff", "Online Kanya")
-    away_email, _ = account(own_app, "staff", "Away Anong")
-    account(own_app, "admin", "Offline Niran")
-    account(own_app, "trainer", "Trainer Wichai")
-    signed_in(own_app, online_email).get(STATUS)  # its console polls: online
-    away = signed_in(own_app, away_email)
+def test_the_reassign_list_names_active_colleagues_online_away_or_offline(app_without_rasa):
+    online_email, _ = account(app_without_rasa, "staff", "Online Kanya")
+    away_email, _ = account(app_without_rasa, "staff", "Away Anong")
+    account(app_without_rasa, "admin", "Offline Niran")
+    account(app_without_rasa, "trainer", "Trainer Wichai")
+    signed_in(app_without_rasa, online_email).get(STATUS)  # its console polls: online
+    away = signed_in(app_without_rasa, away_email)
     away.get(STATUS)
     away.post(PRESENCE, data={"csrf_token": csrf_token(away, KNOWLEDGE), "away": "1"})
-    page = away.get(f"/console/conversations/{waiting_chat(own_app)}").get_data(as_text=True)
+    chat = waiting_chat(app_without_rasa)
+    page = away.get(f"/console/conversations/{chat}").get_data(as_text=True)
     assert "Online Kanya – online</option>" in page
     assert "Away Anong – away</option>" in page
     assert "Offline Niran – offline</option>" in page
     assert "Trainer Wichai" not in page
 
 
-def test_trainers_may_not_reassign_or_switch_presence(own_app):
-    chat = waiting_chat(own_app)
-    _, staff = account(own_app, "staff", "Malee")
-    trainer_email, _ = account(own_app, "trainer", "Wichai")
-    trainer = signed_in(own_app, trainer_email)
+def test_trainers_may_not_reassign_or_switch_presence(app_without_rasa):
+    chat = waiting_chat(app_without_rasa)
+    _, staff = account(app_without_rasa, "staff", "Malee")
+    trainer_email, _ = account(app_without_rasa, "trainer", "Wichai")
+    trainer = signed_in(app_without_rasa, trainer_email)
     token = csrf_token(trainer, KNOWLEDGE)
     assert trainer.post(f"/console/conversations/{chat}/reassign",
                         data={"csrf_token": token, "assignee": staff}).status_code == 403
     assert trainer.post(PRESENCE, data={"csrf_token": token, "away": "1"}).status_code == 403
-    anonymous = own_app.test_client()
+    anonymous = app_without_rasa.test_client()
     refused = anonymous.post(PRESENCE, data={"csrf_token": csrf_token(anonymous, "/console/login"),
                                              "away": "1"})
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/console/login")
-    assert chat_state(own_app, chat) == (State.WAITING_FOR_STAFF, None)
+    assert chat_state(app_without_rasa, chat) == (State.WAITING_FOR_STAFF, None)
 
 
-def test_presence_switch_takes_a_staff_member_out_of_the_online_list_and_back(own_app):
-    email, user_id = account(own_app, "staff", "Kanya")
-    staff = signed_in(own_app, email)
+def test_presence_switch_takes_a_staff_member_out_of_the_online_list_and_back(app_without_rasa):
+    email, user_id = account(app_without_rasa, "staff", "Kanya")
+    staff = signed_in(app_without_rasa, email)
     staff.get(STATUS)
 
     def online():
-        with own_app.app_context():
+        with app_without_rasa.app_context():
             return user_id in [user.id for user in presence.online_staff()]
 
     page = staff.get(KNOWLEDGE).get_data(as_text=True)  # the header of every console page
@@ -247,7 +240,7 @@ def chat_of(user, state, requested_minutes_ago=30, taken_minutes_ago=None):
 def new_wait():
     """A chat with the bot that starts waiting now; returns its assignee (or None)."""
     chat = conversations.start()
-    conversations._wait_for_staff(chat)
+    messages.wait_for_staff(chat)
     db.session.commit()
     assert chat.state == State.WAITING_FOR_STAFF
     return chat.assigned_to
@@ -296,17 +289,17 @@ def test_auto_assign_leaves_the_chat_unassigned_when_nobody_is_online(auto_app):
 
 def test_auto_assign_only_when_a_new_wait_starts_and_keeps_a_colleagues_choice(auto_app):
     chat = conversations.start()
-    conversations._wait_for_staff(chat)  # nobody online yet
+    messages.wait_for_staff(chat)  # nobody online yet
     db.session.commit()
     online = staff_member("Online")
-    conversations._wait_for_staff(chat)  # still the same wait
+    messages.wait_for_staff(chat)  # still the same wait
     db.session.commit()
     assert chat.assigned_to is None
 
     chosen = staff_member("Chosen", minutes_ago=60)  # offline, but asked for by a colleague
     handed_on = conversations.start()
     handed_on.assigned_to = chosen
-    conversations._wait_for_staff(handed_on)
+    messages.wait_for_staff(handed_on)
     db.session.commit()
     assert handed_on.assigned_to == chosen
     assert new_wait() == online

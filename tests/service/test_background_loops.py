@@ -10,7 +10,7 @@ import time
 from assistant.extensions import db
 from assistant.models import Conversation, Message, OutboundEmail, Sender, utcnow
 from scripts.servers import ROOT, SERVICE_BIN
-from tests.service.conftest import make_app
+from tests.service.conftest import NO_RASA, make_app
 
 # Each process as in the Procfile, but every second; what it prints after a round that worked.
 LOOPS = {
@@ -42,7 +42,7 @@ def wait_for(check, seconds, processes):
 
 def test_loops_survive_database_errors(tmp_path):
     path = tmp_path / "loops.db"
-    app = make_app(f"sqlite:///{path}", "http://127.0.0.1:9", "http://127.0.0.1:9")
+    app = make_app(f"sqlite:///{path}", NO_RASA, NO_RASA)
     with app.app_context():  # an idle chat for the closer, a queued e-mail for the mailer
         chat = Conversation()
         db.session.add(chat)
@@ -56,7 +56,7 @@ def test_loops_survive_database_errors(tmp_path):
 
     rename_tables(path, "", "_away")  # every round of the loops fails: "no such table"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "PYTHONPATH": str(ROOT),
-           "SECRET_KEY": "test", "SMTP_URL": "", "RASA_URLS": "http://127.0.0.1:9"}
+           "SECRET_KEY": "test", "SMTP_URL": "", "RASA_URLS": NO_RASA}
     logs, processes = {}, {}
     for name, (command, _) in LOOPS.items():
         logs[name] = tmp_path / f"{name}.log"

@@ -8,17 +8,14 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
-from assistant import canned, conversations
-from assistant.console_models import CannedAnswer
+from assistant.chat import canned, conversations, messages
 from assistant.extensions import db
-from assistant.models import AuditEvent, Conversation, Message, Sender, Ticket, User
-from assistant.reports import periods
-from assistant.reports.periods import thai_date
-from tests.service.browser import chromium, live_server, screenshot, sign_in
-from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-from tests.service.console_helpers import create_user, csrf_token, login
+from assistant.models import AuditEvent, CannedAnswer, Conversation, Message, Sender, Ticket, User
+from common import thai_calendar
+from common.thai_calendar import thai_date
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user, csrf_token, login
 
-NOWHERE = "http://127.0.0.1:9"  # no Rasa: these tests never ask the bot
 NEW = "/console/canned/new"
 DAY = dt.date(2026, 11, 27)
 ANSWER = {"code": "visa90", "title": "90-day report",
@@ -26,18 +23,12 @@ ANSWER = {"code": "visa90", "title": "90-day report",
           "text_th": "สวัสดีค่ะ คุณ{user_name} กรุณารายงานตัวทุก 90 วันค่ะ"}
 
 
-@pytest.fixture(scope="module", params=DATABASE_KINDS)
-def app(request, tmp_path_factory):
-    with empty_database(request.param, tmp_path_factory) as url:
-        yield make_app(url, NOWHERE, NOWHERE)
-
-
 @pytest.fixture(autouse=True)
 def no_answers(request):
     """Each test of the app starts without canned answers."""
-    if "app" not in request.fixturenames:
+    if "app_without_rasa" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
+    app = request.getfixturevalue("app_without_rasa")
     with app.app_context():
         db.session.execute(delete(CannedAnswer))
         db.session.commit()
@@ -76,7 +67,7 @@ def waiting_chat(app, language, contact_name=None, text="ขอคุยกั�
         chat.language, chat.contact_name = language, contact_name
         db.session.add(Message(conversation=chat, sender=Sender.USER, text=text,
                                language=language))
-        conversations._wait_for_staff(chat)
+        messages.wait_for_staff(chat)
         db.session.commit()
         return chat.id
 
@@ -93,13 +84,13 @@ def post_form(client, path, form_page=None, **data):
     return client.post(path, data={"csrf_token": token, **data})
 
 
-def test_admin_creates_edits_and_deletes_with_an_audit_trail(app):
-    admin = signed_in(app, "admin", "Prapai")
+def test_admin_creates_edits_and_deletes_with_an_audit_trail(app_without_rasa):
+    admin = signed_in(app_without_rasa, "admin", "Prapai")
     assert "No canned answers yet" in admin.get("/console/canned/").get_data(True)
 
     created = post_form(admin, NEW, **ANSWER)
     assert created.status_code == 302 and created.headers["Location"] == "/console/canned/"
-    answer = answer_by_code(app, "visa90")
+    answer = answer_by_code(app_without_rasa, "visa90")
     assert (answer.title, answer.text_en, answer.text_th) == (
         ANSWER["title"], ANSWER["text_en"], ANSWER["text_th"])
     assert answer.usage_count == 0
@@ -111,21 +102,21 @@ def test_admin_creates_edits_and_deletes_with_an_audit_trail(app):
     assert "รายงานตัวทุก 90 วัน" in admin.get(edit).get_data(True)  # the form shows the texts
     changed = post_form(admin, edit, **{**ANSWER, "title": "TM47: 90-day report"})
     assert changed.status_code == 302
-    assert answer_by_code(app, "visa90").title == "TM47: 90-day report"
+    assert answer_by_code(app_without_rasa, "visa90").title == "TM47: 90-day report"
 
     deleted = post_form(admin, f"/console/canned/{answer.id}/delete", edit)
-    assert deleted.status_code == 302 and answer_by_code(app, "visa90") is None
+    assert deleted.status_code == 302 and answer_by_code(app_without_rasa, "visa90") is None
     assert admin.get(edit).status_code == 404
 
-    trail = audit_actions(app, "canned:visa90")
+    trail = audit_actions(app_without_rasa, "canned:visa90")
     assert [action for action, _ in trail] == ["canned_create", "canned_edit", "canned_delete"]
     assert trail[0][1]["text_th"] == ANSWER["text_th"]
     assert trail[1][1] == {"changes": {"title": ["90-day report", "TM47: 90-day report"]}}
     assert trail[2][1]["text_en"] == ANSWER["text_en"]  # a deleted answer can be restored
 
 
-def test_invalid_answers_are_refused_with_clear_errors(app):
-    admin = signed_in(app, "admin")
+def test_invalid_answers_are_refused_with_clear_errors(app_without_rasa):
+    admin = signed_in(app_without_rasa, "admin")
     empty = post_form(admin, NEW, code="A", title="", text_en="Hi", text_th="")
     page = empty.get_data(True)
     assert empty.status_code == 400 and "Not saved" in page
@@ -135,47 +126,49 @@ def test_invalid_answers_are_refused_with_clear_errors(app):
     for code in ("visa 90", "วีซ่า", "x" * 41, "visa_90"):
         refused = post_form(admin, NEW, **{**ANSWER, "code": code})
         assert refused.status_code == 400, code
-    assert stored(app, lambda session: session.scalars(select(CannedAnswer)).all()) == []
+    assert stored(app_without_rasa,
+                  lambda session: session.scalars(select(CannedAnswer)).all()) == []
 
     assert post_form(admin, NEW, **{**ANSWER, "code": " /Visa-90 "}).status_code == 302
-    assert answer_by_code(app, "visa-90") is not None  # slash, case and spaces normalised
+    # slash, case and spaces normalised
+    assert answer_by_code(app_without_rasa, "visa-90") is not None
     taken = post_form(admin, NEW, **{**ANSWER, "code": "visa-90", "title": "Other"})
     assert taken.status_code == 400
     assert "/visa-90 is already the code of “90-day report”" in taken.get_data(True)
 
-    other = add_answer(app, "hold", "Please hold", "Please hold.")
+    other = add_answer(app_without_rasa, "hold", "Please hold", "Please hold.")
     renamed = post_form(admin, f"/console/canned/{other}/edit",
                         **{**ANSWER, "code": "visa-90", "title": "Please hold"})
-    assert renamed.status_code == 400 and answer_by_code(app, "hold") is not None
+    assert renamed.status_code == 400 and answer_by_code(app_without_rasa, "hold") is not None
     unchanged = post_form(admin, f"/console/canned/{other}/edit", code="hold",
                           title="Please hold", text_en="Please hold.", text_th="รอสักครู่ค่ะ")
     assert unchanged.status_code == 302  # keeping its own code is fine
 
 
-def test_unknown_variables_are_saved_with_a_warning(app):
-    admin = signed_in(app, "admin")
+def test_unknown_variables_are_saved_with_a_warning(app_without_rasa):
+    admin = signed_in(app_without_rasa, "admin")
     saved = post_form(admin, NEW, **{**ANSWER, "text_en": "Dear {username}, {date}",
                                      "text_th": "เรียน {name} ค่ะ"})
     assert saved.status_code == 302
     page = admin.get(saved.headers["Location"]).get_data(True)
     assert "Not a known variable, so it stays as written: {name}, {username}." in page
     assert "Known variables: {user_name}, {staff_name}, {date}, {date_be}, {reference}." in page
-    assert answer_by_code(app, "visa90").text_en == "Dear {username}, {date}"
+    assert answer_by_code(app_without_rasa, "visa90").text_en == "Dear {username}, {date}"
     quiet = post_form(admin, NEW, **{**ANSWER, "code": "plain"})
     assert "Not a known variable" not in admin.get(quiet.headers["Location"]).get_data(True)
 
 
 @pytest.mark.parametrize("role", ["staff", "trainer"])
-def test_only_admins_manage_staff_use_trainers_neither(app, role):
-    answer_id = add_answer(app, "greeting", "Greeting", "Hello {user_name}!")
-    chat = waiting_chat(app, "en", "Anna")
-    client = signed_in(app, role)
+def test_only_admins_manage_staff_use_trainers_neither(app_without_rasa, role):
+    answer_id = add_answer(app_without_rasa, "greeting", "Greeting", "Hello {user_name}!")
+    chat = waiting_chat(app_without_rasa, "en", "Anna")
+    client = signed_in(app_without_rasa, role)
     for path in ("/console/canned/", NEW, f"/console/canned/{answer_id}/edit"):
         assert client.get(path).status_code == 403, path
     token = csrf_token(client, "/console/login")
     for path in (NEW, f"/console/canned/{answer_id}/edit", f"/console/canned/{answer_id}/delete"):
         assert client.post(path, data={**ANSWER, "csrf_token": token}).status_code == 403, path
-    assert answer_by_code(app, "greeting").text_en == "Hello {user_name}!"
+    assert answer_by_code(app_without_rasa, "greeting").text_en == "Hello {user_name}!"
 
     search = client.get(f"/console/canned/search.json?conversation={chat}&q=gr")
     used = client.post(f"/console/canned/{answer_id}/used", headers={"X-CSRFToken": token})
@@ -186,11 +179,11 @@ def test_only_admins_manage_staff_use_trainers_neither(app, role):
         assert used.get_json() == {"id": answer_id, "usage_count": 1}
 
 
-def test_the_reply_box_links_to_management_for_admins_only(app):
-    chat = waiting_chat(app, "en")
+def test_the_reply_box_links_to_management_for_admins_only(app_without_rasa):
+    chat = waiting_chat(app_without_rasa, "en")
     page = f"/console/conversations/{chat}"
     for role, sees_link in (("staff", False), ("admin", True)):
-        client = signed_in(app, role)
+        client = signed_in(app_without_rasa, role)
         client.post(f"{page}/take", data={"csrf_token": csrf_token(client, page)})
         html = client.get(page).get_data(True)
         assert 'role="combobox"' in html and 'role="listbox"' in html
@@ -239,19 +232,20 @@ def test_variables_without_a_value_leave_clean_spacing():
 
 def test_today_is_the_bangkok_day(monkeypatch):
     late_evening_utc = dt.datetime(2026, 11, 26, 18, 30, tzinfo=dt.timezone.utc)  # 01:30 in BKK
-    monkeypatch.setattr(periods, "utcnow", lambda: late_evening_utc)
+    monkeypatch.setattr(thai_calendar, "utcnow", lambda: late_evening_utc)
     assert canned.values(person("th"), User(name="Malee"))["date"] == "27 พฤศจิกายน 2569"
 
 
-def test_search_puts_code_prefixes_first_and_renders_in_the_chats_language(app):
-    add_answer(app, "hello", "Greeting", "We can help with your visa.")
-    add_answer(app, "tm30", "Visa address notice", "Notify your address.")
-    add_answer(app, "student-visa", "Students", "Student visas.")
-    add_answer(app, "visa90", "90-day report", "Report every 90 days.", usage_count=1)
-    add_answer(app, "visa-extension", "Extension", "Extend your stay.", usage_count=5)
-    add_answer(app, "bye", "Closing", "Goodbye {user_name}!", "ลาก่อนค่ะ คุณ{user_name}")
-    staff = signed_in(app, "staff", "Malee")
-    english, thai = waiting_chat(app, "en", "John"), waiting_chat(app, "th", "สมชาย")
+def test_search_puts_code_prefixes_first_and_renders_in_the_chats_language(app_without_rasa):
+    add_answer(app_without_rasa, "hello", "Greeting", "We can help with your visa.")
+    add_answer(app_without_rasa, "tm30", "Visa address notice", "Notify your address.")
+    add_answer(app_without_rasa, "student-visa", "Students", "Student visas.")
+    add_answer(app_without_rasa, "visa90", "90-day report", "Report every 90 days.", usage_count=1)
+    add_answer(app_without_rasa, "visa-extension", "Extension", "Extend your stay.", usage_count=5)
+    add_answer(app_without_rasa, "bye", "Closing", "Goodbye {user_name}!", "ลาก่อนค่ะ คุณ{user_name}")
+    staff = signed_in(app_without_rasa, "staff", "Malee")
+    english = waiting_chat(app_without_rasa, "en", "John")
+    thai = waiting_chat(app_without_rasa, "th", "สมชาย")
 
     def search(chat, query):
         response = staff.get(f"/console/canned/search.json?conversation={chat}&q={query}")
@@ -274,29 +268,29 @@ def test_search_puts_code_prefixes_first_and_renders_in_the_chats_language(app):
     assert staff.get("/console/canned/search.json?conversation=nope&q=bye").status_code == 404
 
 
-def test_usage_is_counted_without_changing_the_last_edit(app):
-    answer_id = add_answer(app, "hold", "Please hold", "Please hold.")
-    edited_before = answer_by_code(app, "hold").updated_at
-    staff = signed_in(app, "staff")
+def test_usage_is_counted_without_changing_the_last_edit(app_without_rasa):
+    answer_id = add_answer(app_without_rasa, "hold", "Please hold", "Please hold.")
+    edited_before = answer_by_code(app_without_rasa, "hold").updated_at
+    staff = signed_in(app_without_rasa, "staff")
     token = csrf_token(staff, "/console/login")
     assert staff.post(f"/console/canned/{answer_id}/used").status_code == 400  # no CSRF token
     counts = [staff.post(f"/console/canned/{answer_id}/used", headers={"X-CSRFToken": token})
               .get_json()["usage_count"] for _ in range(2)]
     assert counts == [1, 2]
-    after = answer_by_code(app, "hold")
+    after = answer_by_code(app_without_rasa, "hold")
     assert after.usage_count == 2 and after.updated_at == edited_before
     missing = staff.post("/console/canned/999999/used", headers={"X-CSRFToken": token})
     assert missing.status_code == 404
 
 
-def test_seed_adds_the_suggested_answers_once(app):
-    add_answer(app, "closing", "Our own closing", "Bye.")
-    first = app.test_cli_runner().invoke(args=["canned", "seed"])
+def test_seed_adds_the_suggested_answers_once(app_without_rasa):
+    add_answer(app_without_rasa, "closing", "Our own closing", "Bye.")
+    first = app_without_rasa.test_cli_runner().invoke(args=["canned", "seed"])
     assert first.exit_code == 0, first.output
     assert "4 canned answer(s) added" in first.output and "/greeting" in first.output
-    again = app.test_cli_runner().invoke(args=["canned", "seed"])
+    again = app_without_rasa.test_cli_runner().invoke(args=["canned", "seed"])
     assert "0 canned answer(s) added" in again.output
-    answers = stored(app, lambda session: session.scalars(
+    answers = stored(app_without_rasa, lambda session: session.scalars(
         select(CannedAnswer).order_by(CannedAnswer.code)).all())
     assert [a.code for a in answers] == [
         "closing", "greeting", "hold", "office-hours", "passport-copy"]
@@ -308,14 +302,14 @@ def test_seed_adds_the_suggested_answers_once(app):
     assert "invest@bangkok.go.th" in passport.text_en and "invest@bangkok.go.th" in passport.text_th
 
 
-def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app):
-    add_answer(app, "greeting", "Greeting", "Hello {user_name}, today is {date}.",
+def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app_without_rasa):
+    add_answer(app_without_rasa, "greeting", "Greeting", "Hello {user_name}, today is {date}.",
                "สวัสดีค่ะ คุณ{user_name} วันนี้วันที่ {date} ({date_be}) ดิฉัน{staff_name} ยินดีให้บริการค่ะ")
-    add_answer(app, "group-visa", "Group visa", "Groups apply together.", "ยื่นพร้อมกันค่ะ")
-    chat = waiting_chat(app, "th", "สมหญิง")
-    with live_server(app) as url, chromium() as browser:
+    add_answer(app_without_rasa, "group-visa", "Group visa", "Groups apply together.", "ยื่นพร้อมกันค่ะ")
+    chat = waiting_chat(app_without_rasa, "th", "สมหญิง")
+    with live_server(app_without_rasa) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 900, "height": 900})
-        sign_in(page, url, create_user(app, "staff", name="Malee"))
+        sign_in(page, url, create_user(app_without_rasa, "staff", name="Malee"))
         page.wait_for_url(f"{url}/console/")
         page.goto(f"{url}/console/conversations/{chat}")
         page.get_by_role("button", name="Take over").click()
@@ -340,7 +334,7 @@ def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app):
         expect(options).to_have_count(1)
         screenshot(page, "canned-answer-suggestions")
         box.press("Enter")
-        today = periods.bangkok_today()
+        today = thai_calendar.bangkok_today()
         expected = (f"สวัสดีค่ะ คุณสมหญิง วันนี้วันที่ {thai_date(today)} "
                     f"({thai_date(today)}) ดิฉันMalee ยินดีให้บริการค่ะ")
         expect(box).to_have_value(expected)
@@ -358,8 +352,8 @@ def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app):
         return session.scalars(select(Message.text).where(
             Message.conversation_id == chat, Message.sender == Sender.STAFF)
             .order_by(Message.id.desc())).first()
-    assert stored(app, last_staff_text) == expected
-    seen = app.test_client().get(f"/api/conversations/{chat}/messages").get_json()
+    assert stored(app_without_rasa, last_staff_text) == expected
+    seen = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages").get_json()
     assert seen["replies"][-1] == {**seen["replies"][-1], "sender": "staff", "text": expected}
-    assert answer_by_code(app, "greeting").usage_count == 1
-    assert answer_by_code(app, "group-visa").usage_count == 0
+    assert answer_by_code(app_without_rasa, "greeting").usage_count == 1
+    assert answer_by_code(app_without_rasa, "group-visa").usage_count == 0

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.models import Rating
-from tests.service.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import create_user, csrf_token, login
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.service.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import create_user, csrf_token, login
 
 ARTICLE = "visa-90-day-reporting"
 EDIT_PAGE = f"/console/knowledge/{ARTICLE}/edit"

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from assistant.extensions import db
 from assistant.models import User, as_utc, utcnow
-from tests.service.browser import chromium, live_server, screenshot, sign_in
-from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-from tests.service.console_helpers import create_user, csrf_token, login
+from tests.service.conftest import make_app
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user, csrf_token, login
 
 STATUS = "/console/queue/status.json"
 HUMAN_EN = "I want to talk to a human"
@@ -57,13 +57,6 @@ RECORDERS = """(() => {
 })();"""
 
 
-@pytest.fixture(scope="module", params=DATABASE_KINDS)
-def own_app(request, servers, knowledge_dir, tmp_path_factory):
-    """The service on an empty database of each kind: the waiting chats are this module's."""
-    with empty_database(request.param, tmp_path_factory) as url:
-        yield make_app(url, servers.rasa.base_url, servers.actions_url, knowledge_dir)
-
-
 def signed_in(app, role):
     client = app.test_client()
     assert login(client, create_user(app, role)).status_code == 302
@@ -90,15 +83,15 @@ def status(client):
     return response.get_json()
 
 
-def test_status_lists_waiting_chats_oldest_first_with_previews(own_app):
-    staff = signed_in(own_app, "staff")
+def test_status_lists_waiting_chats_oldest_first_with_previews(module_app):
+    staff = signed_in(module_app, "staff")
     assert status(staff)["waiting"] == 0 and status(staff)["waiting_chats"] == []
 
-    english = ask_for_staff(own_app)
-    api = own_app.test_client()
+    english = ask_for_staff(module_app)
+    api = module_app.test_client()
     assert len(LONG_TEXT) > 80  # written while waiting: the preview is its first 79 and "…"
     api.post(f"/api/conversations/{english}/messages", json={"text": LONG_TEXT})
-    thai = ask_for_staff(own_app, HUMAN_TH)
+    thai = ask_for_staff(module_app, HUMAN_TH)
     bot_only = api.post("/api/conversations").get_json()["id"]
     api.post(f"/api/conversations/{bot_only}/messages", json={"text": "hello"})
 
@@ -116,27 +109,27 @@ def test_status_lists_waiting_chats_oldest_first_with_previews(own_app):
     assert after["waiting"] == 1 and [c["id"] for c in after["waiting_chats"]] == [thai]
 
 
-def test_status_is_for_staff_and_admins_only(own_app):
-    anonymous = own_app.test_client().get(STATUS)
+def test_status_is_for_staff_and_admins_only(module_app):
+    anonymous = module_app.test_client().get(STATUS)
     assert anonymous.status_code == 302
     assert anonymous.headers["Location"].startswith("/console/login")
-    trainer_email = create_user(own_app, "trainer")
-    trainer = own_app.test_client()
+    trainer_email = create_user(module_app, "trainer")
+    trainer = module_app.test_client()
     login(trainer, trainer_email)
     assert trainer.get(STATUS).status_code == 403
-    assert last_seen(own_app, trainer_email) is None  # a trainer is never counted online
-    assert signed_in(own_app, "admin").get(STATUS).status_code == 200
+    assert last_seen(module_app, trainer_email) is None  # a trainer is never counted online
+    assert signed_in(module_app, "admin").get(STATUS).status_code == 200
 
 
-def test_polling_marks_the_staff_member_online(own_app):
-    email = create_user(own_app, "staff", name="Kanya")
-    staff = own_app.test_client()
+def test_polling_marks_the_staff_member_online(module_app):
+    email = create_user(module_app, "staff", name="Kanya")
+    staff = module_app.test_client()
     login(staff, email)
-    assert last_seen(own_app, email) is None
-    online_before = status(signed_in(own_app, "admin"))["online_staff"]
+    assert last_seen(module_app, email) is None
+    online_before = status(signed_in(module_app, "admin"))["online_staff"]
 
     assert status(staff)["online_staff"] == online_before + 1
-    seen = last_seen(own_app, email)
+    seen = last_seen(module_app, email)
     assert seen is not None and utcnow() - as_utc(seen) < dt.timedelta(seconds=30)
 
 

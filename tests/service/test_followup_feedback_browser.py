@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.service.browser import chromium, live_server, screenshot, sign_in
-from tests.service.console_helpers import create_user
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user
 
 TURNS = ["ต่อวีซ่าเกษียณต้องมีเงินในบัญชีเท่าไหร่ครับ", "แล้วต้องใช้เอกสารอะไรบ้าง", "ยื่นที่ไหน"]
 HELPFUL_TH = "ข้อมูลนี้มีประโยชน์ไหม"

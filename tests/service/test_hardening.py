@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant import conversations, mail
 from assistant.app import create_app
+from assistant.chat import conversations
 from assistant.extensions import db
+from assistant.mail import outbox as mail
 from assistant.models import OutboundEmail
 from assistant.settings import Settings, local_secret_key
 from assistant.training import evaluation
-from tests.service.conftest import make_app
-from tests.service.console_helpers import create_user, csrf_token, login
-from tests.service.mail_capture import smtp_capture
-
-NO_RASA = "http://127.0.0.1:9"  # these tests never reach Rasa
+from tests.service.conftest import NO_RASA, make_app
+from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.mail_capture import smtp_capture
 
 
 def app_with(tmp_path, **settings):

@@ -7,11 +7,11 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from assistant.chat.satisfaction import RATING_PAYLOAD
 from assistant.models import AnswerFeedback, Conversation, Message, Rating
-from assistant.satisfaction import RATING_PAYLOAD
 from tests.service.conftest import make_app
-from tests.service.console_helpers import create_user, csrf_token, login
-from tests.service.fake_line import SECRET, TOKEN, fake_line_server, fixture, sign
+from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.fake_line import SECRET, TOKEN, fake_line_server, fixture, sign
 
 WEBHOOK = "/channels/line/webhook"
 

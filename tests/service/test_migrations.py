@@ -11,7 +11,7 @@ from sqlalchemy import MetaData, func, select, text
 from assistant.app import MIGRATIONS, create_app
 from assistant.extensions import db
 from assistant.settings import Settings
-from tests.service.conftest import DATABASE_KINDS, empty_database
+from tests.service.conftest import DATABASE_KINDS, NO_RASA, empty_database
 
 REVISIONS = sorted(path.name.split("_")[0]
                    for path in (Path(MIGRATIONS) / "versions").glob("0*.py"))
@@ -83,8 +83,8 @@ def fill(n):
 @pytest.fixture(params=DATABASE_KINDS)
 def empty_app(request, tmp_path_factory):
     with empty_database(request.param, tmp_path_factory) as url:
-        app = create_app(Settings(database_url=url, rasa_url="http://127.0.0.1:9",
-                                  actions_url="http://127.0.0.1:9", secret_key="test"))
+        app = create_app(Settings(database_url=url, rasa_url=NO_RASA, actions_url=NO_RASA,
+                                  secret_key="test"))
         with app.app_context():
             yield app
             db.session.remove()
@@ -123,7 +123,7 @@ def test_every_revision_migrates_a_filled_database_up_and_down(empty_app):
 
 def test_a_migration_leaving_a_broken_reference_fails_loudly(tmp_path, capfd):
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'broken.db'}",
-                              rasa_url="http://127.0.0.1:9", actions_url="http://127.0.0.1:9",
+                              rasa_url=NO_RASA, actions_url=NO_RASA,
                               secret_key="test"))
     with app.app_context():
         upgrade(revision=REVISIONS[-2])

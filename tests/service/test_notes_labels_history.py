@@ -10,39 +10,34 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from assistant import conversations
-from assistant.console_models import Label, Note, NoteMention
+from assistant.chat import conversations, messages
+from assistant.chat import staff as staff_actions
 from assistant.extensions import db
 from assistant.models import (
     AuditEvent,
     Conversation,
+    Label,
     Message,
+    Note,
+    NoteMention,
     OutboundEmail,
     Sender,
     Ticket,
     User,
     utcnow,
 )
-from assistant.reports.periods import BANGKOK
-from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-from tests.service.console_helpers import create_user, csrf_token, login
-from tests.service.mail_capture import smtp_capture
+from common.thai_calendar import BANGKOK
+from tests.service.conftest import NO_RASA, make_app
+from tests.support.console_helpers import create_user, csrf_token, login
 
-NOWHERE = "http://127.0.0.1:9"  # no Rasa, no action server: the console does not need them
 SECRET = "Passport scan looks forged, ask for the original"
 CHAT_ID = re.compile(r'data-chat-id="(\w+)"')
 
 
 @pytest.fixture(scope="module")
-def smtp():
-    with smtp_capture() as capture:
-        yield capture
-
-
-@pytest.fixture(scope="module", params=DATABASE_KINDS)
-def console_app(request, tmp_path_factory, smtp):
-    with empty_database(request.param, tmp_path_factory) as url:
-        yield make_app(url, NOWHERE, NOWHERE, stream_seconds=1, smtp_url=smtp.url)
+def console_app(module_database, smtp):
+    """No Rasa (chats are built in the database), mail to ``smtp``, short event streams."""
+    return make_app(module_database, NO_RASA, NO_RASA, stream_seconds=1, smtp_url=smtp.url)
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +85,10 @@ def make_chat(app, said=(), *, language="en", channel="web", state="bot", labels
             chat.created_at = created.astimezone(dt.timezone.utc)
         db.session.commit()
         if state in ("waiting_for_staff", "with_staff"):
-            conversations._wait_for_staff(chat)
+            messages.wait_for_staff(chat)
             db.session.commit()
         if state == "with_staff":
-            conversations.take_over(chat, db.session.scalars(
+            staff_actions.take_over(chat, db.session.scalars(
                 select(User).where(User.email == staff)).one())
         if state == "closed":
             conversations.close(chat)
@@ -396,7 +391,7 @@ def test_full_transcript_and_its_e_mail_without_notes(console_app, team, smtp):
     ], language="th", state="with_staff", staff=team["malee"])
     with console_app.app_context():
         chat_row = db.session.get_one(Conversation, chat)
-        conversations.staff_reply(chat_row, db.session.scalars(
+        staff_actions.staff_reply(chat_row, db.session.scalars(
             select(User).where(User.email == team["malee"])).one(), "ทำออนไลน์ได้ด้วยค่ะ", 2000)
         db.session.add(Ticket(conversation_id=chat, email="nok@example.com"))
         db.session.commit()

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from assistant.office_hours import OfficeHours, when
-from assistant.reports.periods import BANGKOK
+from assistant.chat.office_hours import OfficeHours, when
+from common.thai_calendar import BANGKOK
 
 HOURS = OfficeHours.parse("mon-fri 08:30-16:30")
 

@@ -6,24 +6,17 @@ import re
 import pytest
 from sqlalchemy import select
 
-from assistant import presence
+from assistant.chat import presence
 from assistant.extensions import db
 from assistant.models import OutboundEmail, Ticket, User
-from assistant.reports.periods import BANGKOK
+from common.thai_calendar import BANGKOK
 from scripts.servers import free_port
 from tests.service.conftest import make_app
-from tests.service.console_helpers import create_user, csrf_token, login
-from tests.service.mail_capture import smtp_capture
+from tests.support.console_helpers import create_user, csrf_token, login
 
 CENTER = "invest@bangkok.go.th"
 NOBODY_ONLINE = {"offline_handoff": True, "presence_seconds": 0.001}
 REFERENCE = re.compile(r"BKK-\d{6}")
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    with smtp_capture() as capture:
-        yield capture
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ th is ever stored as a language."""
 import pytest
 from sqlalchemy import select
 
-from assistant import conversations
+from assistant.chat import conversations, messages
 from assistant.extensions import db
 from assistant.models import Conversation, Message, Rating
-from assistant.rasa_client import Reply
+from common.rasa_client import Reply
 
 
 @pytest.mark.parametrize("body, code", [
@@ -49,7 +49,7 @@ def test_only_known_languages_are_stored_whatever_rasa_says(app):
     with app.app_context():
         chat = conversations.start()
         replies = [Reply(text="hi", buttons=[], metadata={"language": "xx"})]
-        stored = conversations._store_bot_replies(
+        stored = messages.store_bot_replies(
             chat, replies, {"slots": {"language": "zz", "language_preference": "zz"}})
         assert chat.language == "en" and stored[0].language == "en"
         db.session.refresh(chat)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.pii import redact, thai_id_is_valid
+from assistant.records.pii import redact, thai_id_is_valid
 
 
 def with_check_digit(first_twelve):

@@ -4,21 +4,13 @@ Rasa, and the retention purge that leaves every satisfaction figure as it was.""
 import datetime as dt
 import json
 
-import pytest
 from sqlalchemy import func, select, update
 
 from assistant.extensions import db
 from assistant.models import Conversation, Message, utcnow
 from assistant.reports.figures import compute
 from assistant.reports.periods import date_range
-from tests.service.browser import chromium, live_server, screenshot
-from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-
-
-@pytest.fixture(scope="module", params=DATABASE_KINDS)
-def privacy_app(request, servers, knowledge_dir, tmp_path_factory):
-    with empty_database(request.param, tmp_path_factory) as url:
-        yield make_app(url, servers.rasa.base_url, servers.actions_url, knowledge_dir)
+from tests.support.browser import chromium, live_server, screenshot
 
 
 def messages_of(app, conversation):
@@ -35,8 +27,8 @@ def rated_chat(client, text, level):
     return conversation
 
 
-def test_export_and_erasure_on_request(privacy_app, servers):
-    client = privacy_app.test_client()
+def test_export_and_erasure_on_request(module_app, servers):
+    client = module_app.test_client()
     conversation = rated_chat(client, "my passport AB1234567 expires, how do I renew my visa", 4)
     exported = client.get(f"/api/conversations/{conversation}/export").get_json()
     assert exported["messages"][0]["text"].startswith("my passport AB1234567")
@@ -45,7 +37,7 @@ def test_export_and_erasure_on_request(privacy_app, servers):
     erased = client.delete(f"/api/conversations/{conversation}").get_json()
     assert erased["erased"] is True and erased["messages_deleted"] >= 3
     assert erased["rasa_tracker"] == "erased"
-    assert messages_of(privacy_app, conversation) == 0
+    assert messages_of(module_app, conversation) == 0
     events = servers.rasa.tracker(conversation)["events"]
     assert not [event for event in events if event.get("event") == "user"]
     after = client.get(f"/api/conversations/{conversation}/export").get_json()
@@ -56,34 +48,34 @@ def test_export_and_erasure_on_request(privacy_app, servers):
     assert client.delete("/api/conversations/no-such-chat").status_code == 404
 
 
-def test_retention_purge_keeps_every_satisfaction_figure(privacy_app):
-    client = privacy_app.test_client()
+def test_retention_purge_keeps_every_satisfaction_figure(module_app):
+    client = module_app.test_client()
     old = [rated_chat(client, text, level) for text, level in [
         ("How do I extend my visa?", 5), ("ต่อวีซ่าท่องเที่ยวได้ไหมคะ", 2),
         ("Where can I rent a condo near BTS?", 4), ("how much is income tax", 1)]]
     recent = rated_chat(client, "how do I open a bank account", 5)
     long_ago = utcnow() - dt.timedelta(days=400)
-    with privacy_app.app_context():
+    with module_app.app_context():
         db.session.execute(update(Conversation).where(Conversation.id.in_(old))
                            .values(closed_at=long_ago, created_at=long_ago))
         db.session.commit()
     period = date_range((long_ago - dt.timedelta(days=1)).date(), dt.date.today())
 
     def satisfaction():
-        with privacy_app.app_context():
+        with module_app.app_context():
             figures = compute(period)
             return (figures.kpi, figures.by_topic, figures.by_handler, figures.closed,
                     figures.response_rate)
 
     before = satisfaction()
-    cli = privacy_app.test_cli_runner()
+    cli = module_app.test_cli_runner()
     report_args = ["report", "--from", period.first.isoformat(), "--to",
                    period.last.isoformat(), "--json"]
     kpi_before = json.loads(cli.invoke(args=report_args).output.strip().splitlines()[-1])
     purged = cli.invoke(args=["privacy", "purge", "--days", "365"])
     assert purged.exit_code == 0 and "erased 4 transcript(s)" in purged.output
-    assert [messages_of(privacy_app, chat) for chat in old] == [0, 0, 0, 0]
-    assert messages_of(privacy_app, recent) > 0
+    assert [messages_of(module_app, chat) for chat in old] == [0, 0, 0, 0]
+    assert messages_of(module_app, recent) > 0
     assert satisfaction() == before
     assert json.loads(cli.invoke(args=report_args).output.strip().splitlines()[-1]) == kpi_before
     assert before[1]  # satisfaction by topic was there to keep

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from assistant.rasa_client import RasaClient
+from common.rasa_client import RasaClient
 from scripts.servers import ROOT, SERVICE_BIN, _wait, free_port
 from tests.service.conftest import make_app
 

@@ -4,10 +4,8 @@ have a limit of their own."""
 
 import uuid
 
-from tests.service.conftest import make_app
-from tests.service.console_helpers import csrf_token
-
-NO_RASA = "http://127.0.0.1:9"  # nothing here talks to Rasa
+from tests.service.conftest import NO_RASA, make_app
+from tests.support.console_helpers import csrf_token
 
 
 def app_behind(tmp_path, proxies, **limits):

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from assistant.extensions import db
 from assistant.models import Message
-from assistant.reports.periods import BANGKOK
-from tests.service.conftest import make_app
+from common.thai_calendar import BANGKOK
+from tests.service.conftest import NO_RASA, make_app
 
 RATING = '/rate_satisfaction{"satisfaction_level": 5}'
 KPI = ("responses", "satisfied_or_better", "rate_percent", "levels")
@@ -66,8 +66,8 @@ def test_a_script_rating_chats_never_asked_is_refused_and_the_kpi_stays(rating_a
 
 
 def test_new_conversations_are_limited_per_client_address(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'limit.db'}", "http://127.0.0.1:9",
-                   "http://127.0.0.1:9", rate_limit_new_conversation="3 per hour")
+    app = make_app(f"sqlite:///{tmp_path / 'limit.db'}", NO_RASA, NO_RASA,
+                   rate_limit_new_conversation="3 per hour")
     client = app.test_client()
     statuses = [client.post("/api/conversations").status_code for _ in range(4)]
     assert statuses == [201, 201, 201, 429]

@@ -5,18 +5,13 @@ import datetime as dt
 import pytest
 
 from assistant.reports.periods import (
-    BANGKOK,
     PeriodError,
     choose,
     fiscal_quarter,
     fiscal_year,
-    fiscal_year_of,
     month,
-    thai_date,
-    thai_digits,
-    to_ad,
-    to_be,
 )
+from common.thai_calendar import BANGKOK, fiscal_year_of, thai_date, thai_digits, to_ad, to_be
 
 
 def test_fiscal_year_2568_is_october_2024_to_september_2025_in_bangkok():

@@ -24,26 +24,19 @@ from assistant.models import (
     Sender,
     State,
 )
-from assistant.reports.periods import BANGKOK
-from tests.service.browser import chromium, live_server, screenshot, sign_in
-from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
-from tests.service.console_helpers import create_user, login
+from common.thai_calendar import BANGKOK
+from tests.service.conftest import make_app
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user, login
 
 UTC = dt.timezone.utc
 
 
-@pytest.fixture(scope="module", params=DATABASE_KINDS)
-def report_app(request, servers, knowledge_dir, tmp_path_factory):
-    """The web service on a database of its own (real Rasa behind it)."""
-    with empty_database(request.param, tmp_path_factory) as url:
-        yield make_app(url, servers.rasa.base_url, servers.actions_url, knowledge_dir)
-
-
 @pytest.fixture
-def manager(report_app):
+def manager(module_app):
     """A logged-in staff member (staff and admins see the reports)."""
-    client = report_app.test_client()
-    assert login(client, create_user(report_app, "staff", name="Manee")).status_code == 302
+    client = module_app.test_client()
+    assert login(client, create_user(module_app, "staff", name="Manee")).status_code == 302
     return client
 
 
@@ -92,17 +85,17 @@ FY2560_LEVELS = [5, 5, 4, 4, 4, 3, 2, 1, 5]
 
 
 @pytest.fixture(scope="module")
-def fiscal_2560(report_app):
+def fiscal_2560(module_app):
     """Nine rated chats and one closed unrated chat in fiscal year 2560; waits 1-10 min."""
     topics = ["visa", "visa", "tax", "tax", "visa", "tax", "visa", "housing", "housing"]
     waits = [1, 2, 3, 4, 10]
     for index, level in enumerate(FY2560_LEVELS):
-        add_chat(report_app, bangkok(2017, 1, 10 + index, 12), level, topic=topics[index],
+        add_chat(module_app, bangkok(2017, 1, 10 + index, 12), level, topic=topics[index],
                  handled_by="staff" if index < 5 else "bot",
                  wait_minutes=waits[index] if index < 5 else None,
                  language="th" if index % 2 else "en")
-    add_chat(report_app, bangkok(2017, 3, 1, 9), None, fallback=True)
-    return report_app
+    add_chat(module_app, bangkok(2017, 3, 1, 9), None, fallback=True)
+    return module_app
 
 
 def test_hand_computed_kpi_is_the_same_in_cli_csv_xlsx_and_page(fiscal_2560, manager):
@@ -156,23 +149,23 @@ def test_thai_summary_with_buddhist_era_and_thai_digits(fiscal_2560, manager):
     assert "๑ ตุลาคม ๒๕๕๙ – ๓๐ กันยายน ๒๕๖๐" in text
 
 
-def test_fiscal_year_boundary_is_bangkok_midnight(report_app):
+def test_fiscal_year_boundary_is_bangkok_midnight(module_app):
     last_minute = bangkok(2008, 9, 30, 23, 59)  # fiscal year 2551
     first_minute = bangkok(2008, 10, 1, 0, 0)  # fiscal year 2552 (2008-09-30 17:00 UTC)
-    add_chat(report_app, last_minute, 5)
-    add_chat(report_app, first_minute, 1)
-    assert cli_json(report_app, "--fiscal-year", "2551")["levels"] == {
+    add_chat(module_app, last_minute, 5)
+    add_chat(module_app, first_minute, 1)
+    assert cli_json(module_app, "--fiscal-year", "2551")["levels"] == {
         "5": 1, "4": 0, "3": 0, "2": 0, "1": 0}
-    assert cli_json(report_app, "--fiscal-year", "2552")["levels"] == {
+    assert cli_json(module_app, "--fiscal-year", "2552")["levels"] == {
         "5": 0, "4": 0, "3": 0, "2": 0, "1": 1}
-    assert cli_json(report_app, "--from", "2008-10-01", "--to", "2008-10-01")["responses"] == 1
+    assert cli_json(module_app, "--from", "2008-10-01", "--to", "2008-10-01")["responses"] == 1
 
 
-def test_empty_period_has_no_rate_and_no_division_by_zero(report_app, manager):
-    figures = cli_json(report_app, "--fiscal-year", "2540")
+def test_empty_period_has_no_rate_and_no_division_by_zero(module_app, manager):
+    figures = cli_json(module_app, "--fiscal-year", "2540")
     assert figures["responses"] == 0 and figures["rate_percent"] is None
     assert figures["target_met"] is None and figures["response_rate_percent"] is None
-    text = report_app.test_cli_runner().invoke(args=["report", "--fiscal-year", "2540"]).output
+    text = module_app.test_cli_runner().invoke(args=["report", "--fiscal-year", "2540"]).output
     assert "no responses" in text
     page = manager.get("/console/reports/?kind=fiscal_year&fiscal_year=2540")
     assert page.status_code == 200 and "No responses" in page.get_data(as_text=True)
@@ -181,9 +174,9 @@ def test_empty_period_has_no_rate_and_no_division_by_zero(report_app, manager):
     assert in_xlsx["responses"] == 0 and in_xlsx["rate_percent"] is None and rated == []
 
 
-def test_seeded_through_the_public_api_same_kpi_everywhere(report_app, manager):
+def test_seeded_through_the_public_api_same_kpi_everywhere(module_app, manager):
     """Chats made, closed and rated through the public API, one re-rated (counted once)."""
-    client = report_app.test_client()
+    client = module_app.test_client()
     levels = [5, 4, 4, 3, 5, 1, 2]
     for index, level in enumerate(levels):
         chat = client.post("/api/conversations").get_json()["id"]
@@ -197,7 +190,7 @@ def test_seeded_through_the_public_api_same_kpi_everywhere(report_app, manager):
         assert client.post(f"/api/conversations/{chat}/satisfaction",
                            json={"level": level}).status_code == 200
     today = dt.datetime.now(BANGKOK).date().isoformat()
-    figures = cli_json(report_app, "--from", today, "--to", today)
+    figures = cli_json(module_app, "--from", today, "--to", today)
     assert figures["responses"] == 7 and figures["satisfied_or_better"] == 4
     assert figures["rate_percent"] == 57.14  # 4 / 7 = 57.142857...
     assert figures["levels"] == {"5": 2, "4": 2, "3": 1, "2": 1, "1": 1}
@@ -231,7 +224,7 @@ def add_answer(app, shown, topic, article_ids, helpful=None):
         db.session.commit()
 
 
-def test_helpfulness_per_topic_and_article_is_hand_computed_everywhere(report_app, manager):
+def test_helpfulness_per_topic_and_article_is_hand_computed_everywhere(module_app, manager):
     """May 2012 (Bangkok): 8 knowledge answers shown, 4 👍, 2 👎 -> 66.67 % helpful."""
     ninety, retirement = ["visa-90-day-reporting"], ["visa-retirement"]
     for day, topic, articles, helpful in [
@@ -246,7 +239,7 @@ def test_helpfulness_per_topic_and_article_is_hand_computed_everywhere(report_ap
             ((2012, 5, 9, 10), "visa", [], None),  # not a knowledge answer
             ((2012, 4, 30, 23, 59), "visa", retirement, True),  # April in Bangkok
             ((2012, 6, 1, 0, 0), "visa", retirement, False)]:  # June in Bangkok
-        add_answer(report_app, bangkok(*day), topic, articles, helpful)
+        add_answer(module_app, bangkok(*day), topic, articles, helpful)
     expected_topics = {"visa": (5, 2, 2, "50.00"), "tax": (2, 1, 0, "100.00"),
                        "housing": (1, 1, 0, "100.00")}
     expected_articles = {"visa-90-day-reporting": (4, 2, 1, "66.67"),
@@ -256,7 +249,7 @@ def test_helpfulness_per_topic_and_article_is_hand_computed_everywhere(report_ap
 
     def counts(part):
         return (part.shown, part.helpful, part.not_helpful, str(part.rate_percent))
-    with report_app.app_context():
+    with module_app.app_context():
         from assistant.reports.figures import compute
         from assistant.reports.periods import month
         figures = compute(month(2012, 5)).helpfulness
@@ -300,16 +293,16 @@ def test_helpfulness_per_topic_and_article_is_hand_computed_everywhere(report_ap
     assert "0 answers from the knowledge base shown" in empty and "No knowledge answers" in empty
 
 
-def test_reports_are_for_staff_and_admins_only(report_app):
-    anonymous = report_app.test_client()
+def test_reports_are_for_staff_and_admins_only(module_app):
+    anonymous = module_app.test_client()
     assert anonymous.get("/console/reports/").status_code == 302
-    trainer = report_app.test_client()
-    login(trainer, create_user(report_app, "trainer"))
+    trainer = module_app.test_client()
+    login(trainer, create_user(module_app, "trainer"))
     for path in ("/console/reports/", "/console/reports/report.xlsx",
                  "/console/reports/ratings.csv", "/console/reports/aggregates.csv"):
         assert trainer.get(path).status_code == 403
-    admin = report_app.test_client()
-    login(admin, create_user(report_app, "admin"))
+    admin = module_app.test_client()
+    login(admin, create_user(module_app, "admin"))
     assert admin.get("/console/reports/").status_code == 200
 
 
@@ -345,8 +338,8 @@ def test_reports_page_in_chromium_with_charts(fiscal_2560):
         screenshot(page, "reports-print-layout")
 
 
-def test_demo_data_goes_only_into_an_empty_demo_database(report_app, servers, tmp_path):
-    refused = report_app.test_cli_runner().invoke(args=["demo-data"])
+def test_demo_data_goes_only_into_an_empty_demo_database(module_app, servers, tmp_path):
+    refused = module_app.test_cli_runner().invoke(args=["demo-data"])
     assert refused.exit_code != 0 and "contains 'demo'" in refused.output
 
     demo_app = make_app(f"sqlite:///{tmp_path / 'demo.db'}", servers.rasa.base_url,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.satisfaction import kpi, question
+from assistant.chat.satisfaction import kpi, question
 
 
 def test_kpi_hand_computed():

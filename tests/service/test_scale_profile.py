@@ -49,7 +49,7 @@ def scaled(databases, knowledge_dir):
 
 
 def first_server(conversation, count=2):
-    """The server a conversation goes to first (as ``assistant.rasa_pool`` orders them)."""
+    """The server a conversation goes to first (as ``assistant.rasa.pool`` orders them)."""
     return zlib.crc32(conversation.encode("utf-8")) % count
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from assistant.extensions import db
 from assistant.models import Message
 from scripts.servers import ROOT
-from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.conftest import make_app
-from tests.service.console_helpers import create_user, csrf_token, login
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user, csrf_token, login
 
 STAFF, TRAINER, ADMIN = "staff", "trainer", "admin"
 CHAT, TRAIN, ALL = {STAFF, ADMIN}, {TRAINER, ADMIN}, {STAFF, TRAINER, ADMIN}

@@ -18,8 +18,8 @@ import pytest
 
 from scripts.servers import RASA, ROOT, assistant_servers
 from tests.service.conftest import make_app
-from tests.service.console_helpers import create_user, csrf_token, login
-from tests.service.training_workspace import small_workspace
+from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.training_workspace import small_workspace
 
 PETS_EN = "Pets in rented rooms depend on the building's rules; ask your landlord first."
 PETS_TH = "การเลี้ยงสัตว์ในห้องเช่าขึ้นอยู่กับกฎของอาคาร โปรดสอบถามเจ้าของห้องก่อนนะคะ"

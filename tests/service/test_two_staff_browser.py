@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from tests.service.browser import chromium, live_server, screenshot, sign_in
 from tests.service.conftest import empty_database, make_app
-from tests.service.console_helpers import create_user
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user
 
 NOTE = "ผู้ใช้ถามเรื่องต่อวีซ่า รบกวนคุณ Somchai ดูต่อด้วยค่ะ (internal: check passport)"
 THAI_GREETING = re.compile(r"สวัสดีค่ะ ดิฉันชื่อSomchai จากศูนย์บริการข้อมูลสำหรับชาวต่างชาติ")

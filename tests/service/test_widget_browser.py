@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assistant.models import AnswerFeedback
-from tests.service.browser import chromium, live_server, screenshot, sign_in
-from tests.service.console_helpers import create_user
+from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.console_helpers import create_user
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 

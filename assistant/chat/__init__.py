@@ -1,0 +1,1 @@
+"""The chat core: conversations, hand-off to staff, assignment, offline questions, ratings."""

@@ -1,0 +1,198 @@
+"""A user's message: checked, stored before it goes anywhere, answered by Rasa or by staff.
+
+Every user message is committed before it is forwarded anywhere. Bot replies come from Rasa
+(the conversation id is Rasa's sender id) and are stored with their metadata; if Rasa or the
+action server cannot answer, the user gets a polite message in their language and the
+conversation waits for staff, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional, Protocol
+
+import requests
+
+from assistant.chat import conversations, events, offline
+from assistant.chat.domain import entities, intents
+from assistant.chat.errors import ConversationError
+from assistant.chat.satisfaction import RATING_PAYLOAD
+from assistant.extensions import db
+from assistant.models import (
+    LANGUAGES,
+    Conversation,
+    Handoff,
+    Message,
+    Sender,
+    State,
+    known_language,
+    utcnow,
+)
+from common.rasa_client import Reply
+from nlu.language import detect_language
+
+PAYLOAD = re.compile(r"/[a-z_]+(\{.*\})?", re.DOTALL)
+UNAVAILABLE = {
+    "en": (
+        "Sorry, the assistant is not available right now. Your message is saved and a staff "
+        "member of the center will answer here as soon as possible."
+    ),
+    "th": (
+        "ขออภัยค่ะ ขณะนี้ระบบผู้ช่วยไม่พร้อมให้บริการ ข้อความของคุณถูกบันทึกไว้แล้ว "
+        "เจ้าหน้าที่ของศูนย์จะตอบกลับในแชตนี้โดยเร็วที่สุดค่ะ"
+    ),
+}
+
+
+class Bot(Protocol):
+    """What the chat core asks of Rasa: the app's ``current_rasa()``, a fake in tests."""
+
+    def send(self, sender: str, text: str) -> List[Reply]:
+        """Forward a user message (text or payload); the bot's replies."""
+
+    def tracker(self, sender: str, include_events: str = "ALL") -> Dict[str, Any]:
+        """The conversation's tracker: slots and the latest message."""
+
+
+def validate_input(text: Any, payload: Any, max_length: int) -> tuple[str, Optional[str]]:
+    """(text to forward, payload or None) from a request, or a 4xx error.
+
+    Rasa reads any text starting with "/" as an intent with entities, so such text is
+    checked, and forwarded, exactly like a payload.
+    """
+    if (text is None) == (payload is None):
+        raise ConversationError(400, "text_or_payload", 'Send either "text" or "payload".')
+    if payload is None and isinstance(text, str) and text.strip().startswith("/"):
+        payload = text.strip()
+    if payload is not None:
+        checked = validate_payload(payload, max_length)
+        return checked, checked
+    return validate_text(text, max_length), None
+
+
+def validate_payload(payload: Any, max_length: int) -> str:
+    """A button payload ``/intent`` or ``/intent{"entity": "value"}``, or a 422 error.
+
+    The intent must be in the domain, each entity a domain entity with a plain value, and a
+    ``language`` entity en or th.
+    """
+    if not isinstance(payload, str) or len(payload) > max_length \
+            or not PAYLOAD.fullmatch(payload):
+        raise ConversationError(422, "invalid_payload",
+                                'A payload looks like "/intent" or "/intent{...}".')
+    name, _, body = payload[1:].partition("{")
+    if name not in intents():
+        raise ConversationError(422, "unknown_intent", "The payload names no known intent.")
+    try:
+        values = json.loads("{" + body) if body else {}
+    except ValueError as error:
+        raise ConversationError(422, "invalid_payload",
+                                "The payload's entities are not valid JSON.") from error
+    for entity, value in values.items():
+        if entity not in entities() or isinstance(value, bool) \
+                or not isinstance(value, (str, int, float)):
+            raise ConversationError(422, "invalid_payload",
+                                    f"The payload's entity {entity!r} is not allowed.")
+        if entity == "language" and value not in LANGUAGES:
+            raise ConversationError(422, "invalid_payload", "language must be en or th.")
+    return payload
+
+
+def validate_text(text: Any, max_length: int) -> str:
+    """A message's text, stripped, or a 4xx error (empty, not a string, too long)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ConversationError(400, "empty_text", "The message text is empty.")
+    if len(text) > max_length:
+        raise ConversationError(413, "text_too_long",
+                                f"The message is longer than {max_length} characters.")
+    return text.strip()
+
+
+def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
+                      rasa: Bot, external_id: Optional[str] = None) -> List[Message]:
+    """Store the user's message, forward it if the bot is answering; return the replies.
+
+    ``external_id`` is the channel's id of the event (LINE), kept so it is stored once.
+    """
+    rating = RATING_PAYLOAD.match(payload or "")
+    if conversation.state == State.CLOSED and not rating:
+        raise ConversationError(409, "conversation_closed", "This conversation is closed.")
+    if rating:
+        conversations.check_asked(conversation)
+    guess = detect_language(text) if payload is None else None
+    if guess:
+        conversation.language = guess.language
+    db.session.add(Message(conversation=conversation, sender=Sender.USER, text=text,
+                           payload=payload, language=guess.language if guess else None,
+                           external_id=external_id))
+    db.session.commit()  # stored before it goes anywhere
+    if rating:
+        return [conversations.rate(conversation, int(rating.group(1)))]
+    if conversation.state != State.BOT:  # staff answer from the console
+        waiting = offline.answer_waiting_user(conversation, text)
+        return [waiting] if waiting else []
+    try:
+        replies = rasa.send(conversation.id, text)
+        tracker = rasa.tracker(conversation.id, include_events="NONE")
+    except requests.RequestException:
+        return [_unavailable(conversation)]
+    return store_bot_replies(conversation, replies, tracker)
+
+
+def store_bot_replies(conversation: Conversation, replies: List[Reply],
+                      tracker: Dict[str, Any]) -> List[Message]:
+    """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff."""
+    latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
+    slots = tracker.get("slots") or {}
+    chosen = slots.get("language_preference") or slots.get("language")  # as replies choose
+    conversation.language = known_language(chosen, conversation.language)
+    stored = []
+    for reply in replies:
+        meta = reply.metadata
+        message = Message(
+            conversation=conversation, sender=Sender.BOT, text=reply.text,
+            buttons=reply.buttons, intent=meta.get("intent") or latest_intent.get("name"),
+            confidence=meta.get("confidence", latest_intent.get("confidence")),
+            topic=meta.get("topic"), article_ids=meta.get("article_ids") or [],
+            sources=meta.get("sources") or [],
+            language=known_language(meta.get("language"), conversation.language), details=meta,
+        )
+        stored.append(message)
+        db.session.add(message)
+        if meta.get("handoff"):
+            wait_for_staff(conversation)
+            if offline.applies():  # nobody to join: offer to answer by e-mail instead
+                message.text = offline.open_ticket(conversation)
+                message.details = {**meta, "offline_offer": True, "assistant_text": reply.text}
+        if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):
+            conversations.mark_closed(conversation)
+    db.session.commit()
+    return stored
+
+
+def _unavailable(conversation: Conversation) -> Message:
+    """Rasa or the action server did not answer: apologise and queue for staff."""
+    wait_for_staff(conversation)
+    offline_offer = offline.applies()
+    text = (offline.open_ticket(conversation) if offline_offer
+            else UNAVAILABLE[conversation.language])
+    message = Message(conversation=conversation, sender=Sender.BOT, text=text,
+                      language=conversation.language,
+                      details={"assistant_unavailable": True, "offline_offer": offline_offer})
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def wait_for_staff(conversation: Conversation) -> None:
+    """The chat waits for staff; a new wait is timed from now and announced (the caller commits).
+
+    ``events.handoff_requested`` lets assignment give the chat to someone before the commit.
+    """
+    if conversation.waiting_since is None:  # a new wait, timed from now (reports)
+        conversation.waiting_since = utcnow()
+        db.session.add(Handoff(conversation_id=conversation.id,
+                               requested_at=conversation.waiting_since))
+        events.handoff_requested.send(conversation)
+    conversation.state = State.WAITING_FOR_STAFF

@@ -1,0 +1,55 @@
+"""``flask privacy ...``: a conversation's data on request, erasure, the retention purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+from flask.cli import AppGroup
+
+from assistant.cli.loops import EVERY, repeat
+from assistant.extensions import db
+from assistant.models import Conversation
+from assistant.rasa import current_rasa
+from assistant.records import privacy as personal_data
+
+
+@click.group(cls=AppGroup)
+def privacy() -> None:
+    """Personal data: a conversation's data on request, erasure, retention purge."""
+
+
+@privacy.command("export")
+@click.argument("conversation_id")
+def export(conversation_id: str) -> None:
+    """Print everything stored about a conversation as JSON."""
+    click.echo(json.dumps(personal_data.export(_conversation(conversation_id)),
+                          ensure_ascii=False, indent=2))
+
+
+@privacy.command("erase")
+@click.argument("conversation_id")
+def erase(conversation_id: str) -> None:
+    """Erase a conversation's transcript (here and in Rasa); the rating stays."""
+    click.echo(json.dumps(personal_data.erase(_conversation(conversation_id), current_rasa())))
+
+
+@privacy.command("purge")
+@click.option("--days", type=click.IntRange(min=1), envvar="RETENTION_DAYS",
+              default=personal_data.DEFAULT_RETENTION_DAYS, show_default=True,
+              help="erase transcripts of chats closed longer ago than this")
+@EVERY
+def purge(days: int, every: int) -> None:
+    """Retention: erase old transcripts, keep the anonymous satisfaction figures."""
+    def step() -> None:
+        erased = personal_data.purge(dt.timedelta(days=days), current_rasa())
+        click.echo(f"erased {erased} transcript(s) of chats closed over {days} days ago")
+    repeat(every, step)
+
+
+def _conversation(conversation_id: str) -> Conversation:
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise click.ClickException(f"no conversation {conversation_id}")
+    return conversation

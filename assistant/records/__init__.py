@@ -1,0 +1,1 @@
+"""Records about people and changes: personal data (PDPA), redaction, the audit log."""

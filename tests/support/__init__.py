@@ -1,0 +1,1 @@
+"""Test support: fake LINE API, mail capture, headless browser, console sign-in, workspaces."""

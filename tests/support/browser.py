@@ -1,0 +1,57 @@
+"""Helpers for browser tests: the app on a real HTTP port, and headless Chromium."""
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from scripts.servers import ROOT, free_port
+from tests.support.console_helpers import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "var" / "test-artifacts"
+
+
+@contextmanager
+def live_server(app):
+    """Serve ``app`` on a free loopback port in a background thread; yields its base URL."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def chromium():
+    """Headless Debian Chromium driven by Playwright."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot as a test artifact under var/test-artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in to the staff console through its login form."""
+    page.goto(base_url + "/console/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
