@@ -54,11 +54,14 @@ train: $(RASA_VENV)/.installed ## Train a model when its inputs changed or model
 migrate: $(SERVICE_VENV)/.installed ## Create or upgrade the service database (DATABASE_URL)
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
 
+# The Procfile's processes under supervisord: one that exits is restarted alone (with backoff
+# when it keeps failing at start), the others keep running; Ctrl-C stops them all.
 run: setup train migrate ## Set up, train if needed, migrate, start Rasa, actions and the web service
 	@echo "Demo page with the chat widget: http://127.0.0.1:$(PORT)/"
 	@echo "Staff console:                  http://127.0.0.1:$(PORT)/console/"
 	@echo "Chat API:                       http://127.0.0.1:$(PORT)/api/openapi.json"
-	$(SERVICE_VENV)/bin/honcho start -f Procfile
+	@echo "Processes: $(SERVICE_VENV)/bin/supervisorctl -c var/supervisor/Procfile.conf status  (logs: var/log/)"
+	$(SERVICE_VENV)/bin/python -m scripts.supervise Procfile
 
 # The KPI of FROM..TO (Bangkok days, both included) from DATABASE_URL; the JSON object is the
 # last line printed.
@@ -95,7 +98,8 @@ run-scale: setup train postgres redis ## Scale-out: 2 web workers, 2 Rasa server
 	$(SERVICE_VENV)/bin/python -m scripts.scale_databases assistant rasa
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
 	@echo "Demo page: http://127.0.0.1:$(PORT)/  Console: http://127.0.0.1:$(PORT)/console/"
-	$(SERVICE_VENV)/bin/honcho start -f Procfile.scale
+	@echo "Processes: $(SERVICE_VENV)/bin/supervisorctl -c var/supervisor/Procfile.scale.conf status  (logs: var/log/)"
+	$(SERVICE_VENV)/bin/python -m scripts.supervise Procfile.scale
 
 load: setup train postgres redis ## Load test of the scale-out profile (50 users, 5 min, a Rasa server killed) -> docs/benchmarks.md
 	$(SERVICE_VENV)/bin/python -m scripts.load.run --record

@@ -13,7 +13,9 @@ from typing import Sequence
 
 _NUMBER = (r"(?:\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
            r"fifteen|thirty|sixty|ninety)\b|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)")
-_MONEY = rf"{_NUMBER}\s*(?:baht|บาท|thb|million|ล้าน)|฿\s*\d|\bfree\b|ไม่มีค่า|ไม่เสียค่า|ฟรี"
+# "free" as a price, not "free to marry" or "free of storage" ("free of charge" is a price).
+_MONEY = (rf"{_NUMBER}\s*(?:baht|บาท|thb|million|ล้าน)|฿\s*\d"
+          r"|\bfree\b(?!\s+(?:to|from|of(?!\s+charge))\b)|ไม่มีค่า|ไม่เสียค่า|ฟรี")
 _PERIOD = (rf"{_NUMBER}\s*(?:-\s*{_NUMBER}\s*)?(?:working\s+)?"
            r"(?:days?|weeks?|months?|years?|hours?|วัน|สัปดาห์|เดือน|ปี|ชั่วโมง)")
 # A month and year, or a day and month: "August 2025", "13 ตุลาคม 2568", "1 Jan".

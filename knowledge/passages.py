@@ -69,8 +69,15 @@ class _Piece(NamedTuple):
 def _pieces(details: str) -> list[_Piece]:
     """Each paragraph, bullet and numbered item of ``details``, in order."""
     pieces: list[_Piece] = []
-    heading, paragraph = "", list[str]()
+    heading, paragraph, previous = "", list[str](), ""
     for line in details.splitlines() + [""]:
+        continues_item = (line[:1].isspace() and line.strip() and previous.strip()
+                          and not paragraph and pieces and pieces[-1].is_item
+                          and not _ITEM.match(line))
+        previous = line
+        if continues_item:  # a wrapped list item: its indented next line belongs to it
+            pieces[-1] = pieces[-1]._replace(markdown=f"{pieces[-1].markdown} {line.strip()}")
+            continue
         match = _HEADING.match(line.strip())
         if match or not line.strip() or _ITEM.match(line):
             if paragraph:

@@ -32,7 +32,9 @@ _PIECE = re.compile(
 # Rare dictionary words that swallow the end of a common one: with "นคะ" (a Pali word for
 # mountain) in the dictionary, newmm reads "ไหนคะ" ("which?" + polite particle) as
 # "ไห|นคะ", and "which office / which number / since which month" lose their "which".
-RARE_WORDS_THAT_MISLEAD = frozenset({"นคะ"})
+# With the idiom "ว่าแล้ว" ("I knew it"), "มาปีกว่าแล้ว" ("for over a year now") becomes
+# "ปีก|ว่าแล้ว" ("wing" + "I knew it") and the question loses its "year".
+RARE_WORDS_THAT_MISLEAD = frozenset({"นคะ", "ว่าแล้ว"})
 
 
 @lru_cache(maxsize=1)

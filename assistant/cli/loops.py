@@ -19,7 +19,7 @@ def repeat(every: int, step: Callable[[], None]) -> None:
 
     When repeating, a round that fails (the database briefly away, a locked row ...) is
     logged and rolled back, and the next round comes as usual: one error never ends the
-    process (honcho would stop everything with it).
+    process (the supervisor would restart it, losing the round).
     """
     while True:
         try:

@@ -6,7 +6,9 @@ knowledge base has no answer (``unanswered``) or was marked not helpful by the u
 when its chat was rated Dissatisfied or worse, or had to be taken over by staff. The
 prediction is the intent and confidence of the bot's first answer after the message. Each
 item carries its context: the earlier turns of the chat and the replies to the message.
-Messages a trainer has annotated or dismissed leave the inbox (``MessageReview``).
+Messages a trainer has annotated or dismissed leave the inbox (``MessageReview``), and are
+listed again with "Include reviewed". Trainers open and annotate only messages of the inbox
+(:func:`in_inbox`), reviewed or not, not any message by its id.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sqlalchemy import Text, cast, or_, select
+from sqlalchemy import Select, Text, cast, or_, select
 from sqlalchemy.orm import selectinload
 
 from assistant.extensions import db
@@ -91,7 +93,8 @@ def _context(messages: list[Message], index: int) -> list[Message]:
     return messages[start:index]
 
 
-def _candidate_conversations() -> list[Conversation]:
+def _candidates() -> Select[Conversation]:
+    """Conversations that may hold inbox items (``items_of`` decides which messages)."""
     unsure = select(Message.conversation_id).where(
         Message.sender == Sender.BOT,
         or_(Message.intent == FALLBACK_INTENT, Message.confidence < LOW_CONFIDENCE,
@@ -99,13 +102,16 @@ def _candidate_conversations() -> list[Conversation]:
     unhappy = select(Rating.conversation_id).where(Rating.level <= 2)
     handed_off = select(Handoff.conversation_id)
     not_helpful = select(AnswerFeedback.conversation_id).where(AnswerFeedback.helpful.is_(False))
-    return list(db.session.scalars(
-        select(Conversation)
-        .where(or_(Conversation.id.in_(unsure), Conversation.id.in_(unhappy),
-                   Conversation.id.in_(handed_off), Conversation.id.in_(not_helpful)))
-        .options(selectinload(Conversation.messages).selectinload(Message.feedback),
-                 selectinload(Conversation.rating), selectinload(Conversation.handoffs))
-        .order_by(Conversation.updated_at.desc()).limit(SCANNED_CONVERSATIONS)))
+    return (select(Conversation)
+            .where(or_(Conversation.id.in_(unsure), Conversation.id.in_(unhappy),
+                       Conversation.id.in_(handed_off), Conversation.id.in_(not_helpful)))
+            .options(selectinload(Conversation.messages).selectinload(Message.feedback),
+                     selectinload(Conversation.rating), selectinload(Conversation.handoffs)))
+
+
+def _candidate_conversations() -> list[Conversation]:
+    return list(db.session.scalars(_candidates().order_by(Conversation.updated_at.desc())
+                                   .limit(SCANNED_CONVERSATIONS)))
 
 
 def items_of(conversation: Conversation, reviews: dict[int, MessageReview]) -> list[ReviewItem]:
@@ -153,3 +159,17 @@ def inbox(reason: str = "", language: str = "", query: str = "",
                 continue
             found.append(item)
     return found[:limit]
+
+
+def in_inbox(message: Message) -> bool:
+    """Whether ``message`` is an item of the review inbox (reviewed ones included).
+
+    The same reasons as the inbox's; not bounded by the inbox's scan of the newest chats,
+    so an item does not disappear while a trainer has it open.
+    """
+    if message.sender != Sender.USER or message.payload is not None:
+        return False
+    conversation = db.session.scalar(
+        _candidates().where(Conversation.id == message.conversation_id))
+    return conversation is not None and any(
+        item.message.id == message.id for item in items_of(conversation, {}))

@@ -1,18 +1,36 @@
-"""Write annotated examples, new intents and test stories into Rasa's YAML files.
+r"""Write annotated examples, new intents and test stories into Rasa's YAML files.
 
 ruamel.yaml round trip: comments, order, anchors and literal blocks of the files stay as
 trainers wrote them; only the new lines are added. Examples go to the language's folder
 (``nlu_data/nlu/en|th|mixed``): into the file that already holds the intent, otherwise into
 ``from_conversations.yml`` there. Personal data is replaced by placeholders first.
+
+User text becomes plain Rasa training text. Every run of whitespace, line separators and
+control characters is one space (Rasa splits a block of examples at each ``splitlines``
+break: ``\r``, ``\v``, ``\x1c`` ...). Rasa 3.6's entity markup (``[text](entity)``,
+``[text]{...}``, ``[text][...]``) has no escape, and every annotation starts with ``[``: the
+user's square brackets are written as fullwidth brackets (``［`` ``］``), punctuation to the
+tokenizer as the ASCII ones are, so the only markup in a line is the trainer's entities.
+
+All writes go through :func:`editing`: an exclusive lock of the workspace (``fcntl.flock``
+on ``.training.lock``) around the read-modify-write, every file changed in memory first,
+then written to a temporary file in its folder and renamed over the old one. A step that
+fails leaves every file as it was: a new intent is written only with its example.
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
 import re
+import tempfile
+import threading
+import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -22,8 +40,20 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from assistant.records.pii import redact
 
 NEW_FILE = "from_conversations.yml"
+LOCK_FILE = ".training.lock"
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+ENTITY_NAME = re.compile(r"[a-z_]+")
 LANGUAGE_FOLDERS = ("en", "th", "mixed")
+NEW_FILE_MODE = 0o644
+# Rasa 3.6's reading of entity markup (rasa/shared/nlu/training_data/entities_parser.py).
+RASA_ENTITY = re.compile(
+    r"\[(?P<entity_text>[^\]]+?)\](\((?P<entity>[^:)]+?)(?:\:(?P<value>[^)]+))?\)"
+    r"|\{(?P<entity_dict>[^}]+?)\}|\[(?P<list_entity_dicts>.*?)\])")
+FULLWIDTH_BRACKETS = str.maketrans({"[": "\uff3b", "]": "\uff3d"})
+# Control, surrogate, line and paragraph separator characters; the byte order mark and the
+# non-characters YAML cannot hold.
+_BREAKING_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_NOT_TEXT = frozenset("\ufeff\ufffe\uffff")
 
 
 class AnnotationError(ValueError):
@@ -63,25 +93,190 @@ class YamlFile:
         else:
             self.offset, self.data = 0, empty
 
-    def save(self) -> None:
-        """Write the (changed) data back."""
+    def dumps(self) -> str:
+        """The (changed) data as YAML text."""
         buffer = io.StringIO()
         _yaml(self.offset).dump(self.data, buffer)
-        self.path.write_text(buffer.getvalue(), "utf-8")
+        return buffer.getvalue()
+
+
+def _temporary_copy(path: Path, text: str) -> Path:
+    """``text`` in a new file next to ``path`` (flushed to disk, ``path``'s mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else NEW_FILE_MODE
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(name, mode)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
+
+
+class Edit:
+    """The workspace's YAML files read and changed under its lock, written together."""
+
+    def __init__(self, root: Path) -> None:
+        """An edit of the workspace at ``root`` (resolved)."""
+        self.root = root
+        self._files: dict[Path, YamlFile] = {}
+        self._changed: list[YamlFile] = []
+
+    def open(self, path: Path, empty: Optional[CommentedMap] = None) -> YamlFile:
+        """``path`` as this edit sees it (read once, changes included)."""
+        key = path.resolve()
+        if not key.is_relative_to(self.root):
+            raise ValueError(f"{path} is outside the workspace {self.root}")
+        if key not in self._files:
+            self._files[key] = YamlFile(path, empty)
+        return self._files[key]
+
+    def save(self, file: YamlFile) -> None:
+        """Write ``file`` when the edit ends without an error."""
+        if file not in self._changed:
+            self._changed.append(file)
+
+    def commit(self) -> None:
+        """Every changed file to a temporary file first, then each renamed over the old one."""
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for file in self._changed:
+                staged.append((_temporary_copy(file.path, file.dumps()), file.path))
+        except BaseException:
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+            raise
+        for temporary, path in staged:
+            os.replace(temporary, path)
+        for folder in {path.parent for _, path in staged}:  # the renames, on disk
+            descriptor = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+
+
+_edits = threading.local()
+
+
+@contextmanager
+def editing(root: Path) -> Iterator[Edit]:
+    """Edit the workspace at ``root``: locked, written atomically when the block succeeds.
+
+    The lock (``fcntl.flock`` on ``root/.training.lock``) excludes other threads and
+    processes; an ``editing`` inside another of the same thread joins it, so the outermost
+    block decides whether anything is written.
+    """
+    key = root.resolve()
+    current: dict[Path, Edit] = _edits.__dict__.setdefault("current", {})
+    if key in current:
+        yield current[key]
+        return
+    with open(key / LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current[key] = edit = Edit(key)
+        try:
+            yield edit
+            edit.commit()
+        finally:
+            del current[key]
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _breaks_text(char: str) -> bool:
+    """Whitespace, a line separator or a control character: one space in training text."""
+    return (char.isspace() or char in _NOT_TEXT
+            or unicodedata.category(char) in _BREAKING_CATEGORIES)
+
+
+def one_line(text: str) -> tuple[str, list[int]]:
+    """``text`` on one line: each run of breaking characters one space, ends trimmed.
+
+    Also returns where each position of ``text`` (0 to ``len(text)``) lands in the result,
+    to move entity spans along.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for char in text:
+        where.append(len(out))
+        if not _breaks_text(char):
+            out.append(char)
+        elif out and out[-1] != " ":
+            out.append(" ")
+    if out and out[-1] == " ":
+        out.pop()
+    where.append(len(out))
+    return "".join(out), [min(position, len(out)) for position in where]
+
+
+def training_text(text: str) -> str:
+    """User text as plain Rasa training text: one line, redacted, no markup of its own."""
+    return redact(one_line(text)[0]).translate(FULLWIDTH_BRACKETS)
+
+
+def _check_spans(text: str, spans: Sequence[Span]) -> None:
+    position = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < position or not 0 <= span.start < span.end <= len(text):
+            raise AnnotationError("entity spans must lie inside the text and not overlap")
+        if not ENTITY_NAME.fullmatch(span.entity):
+            raise AnnotationError(f"not an entity name: {span.entity!r}")
+        position = span.end
 
 
 def annotated(text: str, spans: Sequence[Span]) -> str:
     """Rasa's inline entity syntax: ``[Bang Rak](district)``; spans must not overlap."""
+    _check_spans(text, spans)
     result, position = [], 0
     for span in sorted(spans, key=lambda s: s.start):
-        if span.start < position or not 0 <= span.start < span.end <= len(text):
-            raise AnnotationError("entity spans must lie inside the text and not overlap")
-        if not re.fullmatch(r"[a-z_]+", span.entity):
-            raise AnnotationError(f"not an entity name: {span.entity!r}")
         result += [text[position:span.start], f"[{text[span.start:span.end]}]({span.entity})"]
         position = span.end
     result.append(text[position:])
     return "".join(result)
+
+
+def read_like_rasa(line: str) -> tuple[str, list[Span]]:
+    """The text and entities Rasa 3.6 reads from one example line."""
+    plain, entities, position, length = [], [], 0, 0
+    for match in RASA_ENTITY.finditer(line):
+        length += match.start() - position
+        shown = match["entity_text"]
+        entities.append(Span(length, length + len(shown), match["entity"] or ""))
+        plain += [line[position:match.start()], shown]
+        length += len(shown)
+        position = match.end()
+    plain.append(line[position:])
+    return "".join(plain), entities
+
+
+def example_line(text: str, spans: Sequence[Span] = ()) -> str:
+    """One example in Rasa's markup: ``text`` as :func:`training_text`, the entities marked.
+
+    ``spans`` are offsets into ``text`` as the user wrote it. The line is checked: Rasa
+    reads back exactly this text and these entities.
+    """
+    _check_spans(text, spans)
+    plain, where = one_line(text)
+    moved = sorted((Span(where[s.start], where[s.end], s.entity) for s in spans),
+                   key=lambda s: s.start)
+    for span in moved:
+        covered = plain[span.start:span.end]
+        if not covered.strip() or covered != covered.strip():
+            raise AnnotationError("entity marks must cover words, not spaces")
+    clean = redact(plain)
+    if clean != plain and spans:
+        raise AnnotationError("the text holds personal data: mark entities after redaction")
+    if not clean:
+        raise AnnotationError("an example is one non-empty line")
+    safe = clean.translate(FULLWIDTH_BRACKETS)
+    line = annotated(safe, moved)
+    if read_like_rasa(line) != (safe, moved) or len(line.splitlines()) != 1:
+        raise AnnotationError("the text cannot be written as one Rasa training example")
+    return line
 
 
 def _examples(block: CommentedMap) -> list[str]:
@@ -100,34 +295,33 @@ def example_files(data_dir: Path, language: str) -> list[Path]:
     return sorted((data_dir / "nlu" / language).glob("*.yml"))
 
 
+def _intent_file(edit: Edit, data_dir: Path, language: str,
+                 intent: str) -> tuple[YamlFile, Optional[CommentedMap]]:
+    """The file of the language folder holding ``intent`` (and its block), or the new file."""
+    for path in example_files(data_dir, language):
+        candidate = edit.open(path)
+        block = _intent_block(candidate.data.get("nlu") or CommentedSeq(), intent)
+        if block is not None:
+            return candidate, block
+    return edit.open(data_dir / "nlu" / language / NEW_FILE,
+                     CommentedMap([("version", "3.1"), ("nlu", CommentedSeq())])), None
+
+
 def add_example(data_dir: Path, language: str, intent: str, text: str,
                 spans: Sequence[Span] = ()) -> tuple[Path, str]:
     """Add one example (personal data redacted) to ``intent``; returns (file, example line)."""
     if not INTENT_NAME.match(intent):
         raise AnnotationError(f"not an intent name: {intent!r}")
-    clean = redact(text.strip())
-    if clean != text.strip() and spans:
-        raise AnnotationError("the text holds personal data: mark entities after redaction")
-    if not clean or "\n" in clean:
-        raise AnnotationError("an example is one non-empty line")
-    line = annotated(clean, spans)
-    target, block = None, None
-    for path in example_files(data_dir, language):
-        candidate = YamlFile(path)
-        block = _intent_block(candidate.data.get("nlu") or CommentedSeq(), intent)
-        if block is not None:
-            target = candidate
-            break
-    if target is None:
-        target = YamlFile(data_dir / "nlu" / language / NEW_FILE,
-                          CommentedMap([("version", "3.1"), ("nlu", CommentedSeq())]))
-        block = CommentedMap([("intent", intent), ("examples", LiteralScalarString(""))])
-        target.data["nlu"].append(block)
-    assert block is not None
-    if line in _examples(block):
-        raise AnnotationError("this example is already in the training data")
-    block["examples"] = LiteralScalarString(str(block.get("examples", "")) + f"- {line}\n")
-    target.save()
+    line = example_line(text, spans)
+    with editing(data_dir.parent) as edit:
+        target, block = _intent_file(edit, data_dir, language, intent)
+        if block is None:
+            block = CommentedMap([("intent", intent), ("examples", LiteralScalarString(""))])
+            target.data["nlu"].append(block)
+        elif line in _examples(block):
+            raise AnnotationError("this example is already in the training data")
+        block["examples"] = LiteralScalarString(str(block.get("examples", "")) + f"- {line}\n")
+        edit.save(target)
     return target.path, line
 
 
@@ -140,22 +334,9 @@ def _slot_is(name: str, value: Optional[str]) -> CommentedMap:
     return CommentedMap([("type", "slot"), ("name", name), ("value", value)])
 
 
-def add_intent(domain_file: Path, rules_dir: Path, intent: str, answers: dict[str, str]) -> None:
-    """A new intent answered by ``utter_<intent>`` (English and Thai) through a rule.
-
-    The answer's variations follow the domain's pattern: Thai when the user chose Thai, or
-    chose nothing and writes Thai; English otherwise.
-    """
-    if not INTENT_NAME.match(intent):
-        raise AnnotationError(f"not an intent name: {intent!r}")
-    if not all(answers.get(language, "").strip() for language in ("en", "th")):
-        raise AnnotationError("a new intent needs its answer in English and in Thai")
-    domain = YamlFile(domain_file)
-    if intent in domain.data["intents"]:
-        raise AnnotationError(f"the intent {intent} already exists")
-    domain.data["intents"].append(intent)
-    thai, english = answers["th"].strip(), answers["en"].strip()
-    domain.data["responses"][f"utter_{intent}"] = [
+def _answer(thai: str, english: str) -> list[CommentedMap]:
+    """Thai when the user chose Thai, or chose nothing and writes Thai; English otherwise."""
+    return [
         CommentedMap([("condition", [_slot_is("language_preference", "th")]), ("text", thai)]),
         CommentedMap([("condition", [_slot_is("language_preference", None),
                                      _slot_is("language", "th")]), ("text", thai)]),
@@ -163,11 +344,30 @@ def add_intent(domain_file: Path, rules_dir: Path, intent: str, answers: dict[st
                       ("text", english)]),
         CommentedMap([("text", english)]),
     ]
-    domain.save()
-    rules = YamlFile(rules_dir / NEW_FILE, CommentedMap([("version", "3.1"),
-                                                         ("rules", CommentedSeq())]))
-    rules.data["rules"].append(CommentedMap([
-        ("rule", f"answer {intent}"),
-        ("steps", [CommentedMap([("intent", intent)]),
-                   CommentedMap([("action", f"utter_{intent}")])])]))
-    rules.save()
+
+
+def add_intent(domain_file: Path, rules_dir: Path, intent: str, answers: dict[str, str]) -> None:
+    """A new intent answered by ``utter_<intent>`` (English and Thai) through a rule.
+
+    Inside an :func:`editing` block of the workspace the intent is written only when the
+    whole block succeeds (with the example that introduces it).
+    """
+    if not INTENT_NAME.match(intent):
+        raise AnnotationError(f"not an intent name: {intent!r}")
+    if not all(answers.get(language, "").strip() for language in ("en", "th")):
+        raise AnnotationError("a new intent needs its answer in English and in Thai")
+    with editing(domain_file.parent) as edit:
+        domain = edit.open(domain_file)
+        if intent in domain.data["intents"]:
+            raise AnnotationError(f"the intent {intent} already exists")
+        rules = edit.open(rules_dir / NEW_FILE, CommentedMap([("version", "3.1"),
+                                                              ("rules", CommentedSeq())]))
+        domain.data["intents"].append(intent)
+        domain.data["responses"][f"utter_{intent}"] = _answer(answers["th"].strip(),
+                                                              answers["en"].strip())
+        rules.data["rules"].append(CommentedMap([
+            ("rule", f"answer {intent}"),
+            ("steps", [CommentedMap([("intent", intent)]),
+                       CommentedMap([("action", f"utter_{intent}")])])]))
+        edit.save(domain)
+        edit.save(rules)

@@ -2,9 +2,10 @@
 
 The steps come from Rasa's own tracker of the conversation: each user message with the
 intent Rasa predicted (or the one a trainer chose in the review inbox), and each action the
-bot ran. User text is redacted (``assistant.records.pii``) before it is written. A turn
-whose intent the trainer corrected keeps the bot's original actions: read the story before
-relying on it.
+bot ran. User text is redacted (``assistant.records.pii``) before it is written. A turn whose intent
+the trainer corrected keeps the bot's original actions: read the story before relying on it.
+User text is written as plain training text (``nlu_files.training_text``: one line, no entity
+markup of its own); the file is changed under the workspace lock (``nlu_files.editing``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any, Mapping
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from assistant.records.pii import redact
-from assistant.training.nlu_files import NEW_FILE, YamlFile
+from assistant.training.nlu_files import NEW_FILE, editing, training_text
 from assistant.training.workspace import Workspace
 
 SKIPPED_ACTIONS = {"action_listen", "action_session_start", "action_unlikely_intent"}
@@ -32,10 +32,11 @@ def steps_from_tracker(events: list[dict[str, Any]],
                 "intent", {}).get("name")
             if not intent:
                 continue
-            if text.startswith("/"):  # a button payload: the intent is the message
+            written = "" if text.startswith("/") else training_text(text)
+            if not written:  # a button payload (the intent is the message), or no words
                 steps.append(CommentedMap([("intent", intent)]))
             else:
-                steps.append(CommentedMap([("user", LiteralScalarString(redact(text) + "\n")),
+                steps.append(CommentedMap([("user", LiteralScalarString(written + "\n")),
                                            ("intent", intent)]))
         elif event.get("event") == "action" and event.get("name") not in SKIPPED_ACTIONS:
             if steps:  # actions before the first user message belong to the session start
@@ -47,11 +48,11 @@ def save_test_story(space: Workspace, name: str, steps: list[CommentedMap]) -> s
     """Append a story to the test stories; returns the file's path in the workspace."""
     if not any("intent" in step for step in steps):
         raise ValueError("the conversation has no user message Rasa understood")
-    stories = YamlFile(space.test_stories / NEW_FILE,
-                       CommentedMap([("version", "3.1"), ("stories", CommentedSeq())]))
-    if any(story.get("story") == name for story in stories.data["stories"]):
-        raise ValueError(f"a test story named {name!r} exists already")
-    stories.data["stories"].append(CommentedMap([("story", name), ("steps", steps)]))
-    space.test_stories.mkdir(parents=True, exist_ok=True)
-    stories.save()
-    return space.relative(stories.path)
+    with editing(space.root) as edit:
+        stories = edit.open(space.test_stories / NEW_FILE,
+                            CommentedMap([("version", "3.1"), ("stories", CommentedSeq())]))
+        if any(story.get("story") == name for story in stories.data["stories"]):
+            raise ValueError(f"a test story named {name!r} exists already")
+        stories.data["stories"].append(CommentedMap([("story", name), ("steps", steps)]))
+        edit.save(stories)
+    return space.relative(space.test_stories / NEW_FILE)

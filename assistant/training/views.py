@@ -21,19 +21,21 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from assistant.extensions import db
-from assistant.models import Message, MessageReview, ReviewOutcome, Role, Sender, TrainingRun
+from assistant.models import Message, MessageReview, ReviewOutcome, Role, TrainingRun
 from assistant.rasa import current_rasa
 from assistant.records import audit
 from assistant.training import pipeline
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
-from assistant.training.inbox import REASONS, inbox
+from assistant.training.inbox import REASONS, in_inbox, inbox
 from assistant.training.nlu_files import (
     AnnotationError,
     Span,
     YamlFile,
     add_example,
     add_intent,
+    editing,
+    example_line,
     known_intents,
 )
 from assistant.training.stories import save_test_story, steps_from_tracker
@@ -59,8 +61,9 @@ def review_inbox() -> str:
 
 
 def _message(message_id: int) -> Message:
+    """A message of the review inbox; any other id is not found."""
     message = db.session.get(Message, message_id)
-    if message is None or message.sender != Sender.USER:
+    if message is None or not in_inbox(message):
         abort(404)
     return message
 
@@ -73,16 +76,20 @@ def _spans(raw: str) -> list[Span]:
 
 
 def _save_annotation(message: Message, form: AnnotationForm) -> str:
+    """Write the example (and its new intent) in one locked edit: all of it or nothing."""
     space = workspace()
     intent = (form.new_intent.data or "").strip() or form.intent.data or ""
-    if form.new_intent.data:
-        add_intent(space.domain, space.rules, intent,
-                   {"en": form.answer_en.data or "", "th": form.answer_th.data or ""})
-        audit.record(current_user, "intent added", intent)
-    elif intent not in known_intents(space.domain):
-        raise AnnotationError(f"unknown intent {intent!r}")
-    path, line = add_example(space.data, form.folder.data or "en", intent, message.text,
-                             _spans(form.spans.data or "[]"))
+    spans = _spans(form.spans.data or "[]")
+    example_line(message.text, spans)  # refused before anything is read for writing
+    with editing(space.root):
+        if form.new_intent.data:
+            add_intent(space.domain, space.rules, intent,
+                       {"en": form.answer_en.data or "", "th": form.answer_th.data or ""})
+            audit.record(current_user, "intent added", intent)
+        elif intent not in known_intents(space.domain):
+            raise AnnotationError(f"unknown intent {intent!r}")
+        path, line = add_example(space.data, form.folder.data or "en", intent, message.text,
+                                 spans)
     audit.record(current_user, "example added", space.relative(path), intent=intent,
                  example=line, message=message.id)
     db.session.add(MessageReview(message_id=message.id, user_id=current_user.id,

@@ -88,6 +88,20 @@ def test_list_items_are_quoted_with_their_lead_in(base):
     assert ban.text.startswith("If you come forward yourself")
 
 
+def test_a_wrapped_list_item_is_one_passage(base):
+    passages = split_article(base.get("transport-taxis-ride-hailing"))
+    fare = next(p for p in passages if p.language == "en" and p.text.startswith("The fare is"))
+    assert fare.text.endswith("you may take another taxi.")
+    assert not any(p.text.startswith("fixed price") for p in passages)
+
+
+@pytest.mark.parametrize("text, priced", [
+    ("Microchipping is free at BMA clinics", True), ("treated free of charge", True),
+    ("you are free to marry", False), ("the unit must be free of storage", False)])
+def test_free_is_evidence_of_a_cost_only_as_a_price(text, priced):
+    assert bool(evidence_share(text, ["cost"])) is priced
+
+
 def test_words_missing_in_the_reply_language_are_found_in_the_translation(base):
     text = "บริษัทต้องมี capital เท่าไหร่"
     hit = base.passages.best("visa-non-immigrant-b-business", "th", "บริษัทต้องมี capital",

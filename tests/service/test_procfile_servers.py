@@ -1,4 +1,4 @@
-"""Rasa and the action server as `make run` starts them (the Procfile, through honcho): the
+"""Rasa and the action server as `make run` starts them (the Procfile, under supervisord): the
 action server listens on loopback only, and Rasa's HTTP API wants RASA_AUTH_TOKEN, which the
 web service sends."""
 
@@ -35,29 +35,31 @@ def answers(host, port, path):
 
 @pytest.fixture(scope="module")
 def procfile(tmp_path_factory):
-    """`honcho start rasa actions` from the Procfile, with an API token; yields the ports."""
+    """`python -m scripts.supervise Procfile rasa actions`, with an API token; yields the ports."""
     if not list(Path(ROOT, "models").glob("*.tar.gz")):
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
     ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port()}
     env = {**os.environ, **{name: str(port) for name, port in ports.items()},
            "RASA_AUTH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     env.pop("ACTIONS_HOST", None)  # the default
-    log = open(tmp_path_factory.mktemp("honcho") / "honcho.log", "w")
-    honcho = subprocess.Popen([str(SERVICE_BIN / "honcho"), "start", "-f", "Procfile", "rasa",
-                               "actions"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
+    run_dir = tmp_path_factory.mktemp("supervisor")
+    log = open(run_dir / "supervisord.log", "w")
+    supervisord = subprocess.Popen(
+        [str(SERVICE_BIN / "python"), "-m", "scripts.supervise", "Procfile", "rasa", "actions",
+         "--run-dir", str(run_dir), "--log-dir", str(run_dir / "log")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait(lambda: answers("127.0.0.1", ports["ACTIONS_PORT"], "/health") == 200,
-              "action server", [honcho])
+              "action server", [supervisord])
         rasa = RasaClient(f"http://127.0.0.1:{ports['RASA_PORT']}", auth_token=TOKEN)
-        _wait(lambda: rasa.model_loaded() is not None, "Rasa server", [honcho])
+        _wait(lambda: rasa.model_loaded() is not None, "Rasa server", [supervisord])
         yield ports
     finally:
-        honcho.terminate()  # honcho stops its processes, then itself
+        supervisord.terminate()  # supervisord stops its processes, then itself
         try:
-            honcho.wait(timeout=30)
+            supervisord.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            honcho.kill()
+            supervisord.kill()
         log.close()
 
 
