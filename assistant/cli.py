@@ -60,7 +60,10 @@ def register(app: Flask) -> None:
     @privacy.command("erase")
     @click.argument("conversation_id")
     def erase(conversation_id: str) -> None:
-        """Erase a conversation's transcript (here and in Rasa); the rating stays."""
+        """Erase a conversation's transcript (here and in Rasa); the rating stays.
+
+        Again on an erased chat: erases Rasa's copy if that is still pending.
+        """
         click.echo(json.dumps(personal_data.erase(_conversation(conversation_id), _rasa())))
 
     @privacy.command("purge")
@@ -70,10 +73,17 @@ def register(app: Flask) -> None:
     @click.option("--every", type=click.IntRange(min=0), default=0,
                   help="repeat every N seconds (0: once)")
     def purge(days: int, every: int) -> None:
-        """Retention: erase old transcripts, keep the anonymous satisfaction figures."""
+        """Retention: erase old transcripts, keep the anonymous satisfaction figures.
+
+        Each round also erases Rasa's copy of every erased chat where that is still pending
+        (Rasa's store was unreachable at the erasure).
+        """
         def step() -> None:
             erased = personal_data.purge(dt.timedelta(days=days), _rasa())
             click.echo(f"erased {erased} transcript(s) of chats closed over {days} days ago")
+            done, pending = personal_data.finish_in_rasa(_rasa())
+            if done or pending or not every:
+                click.echo(f"erased {done} chat(s) in Rasa, {pending} still pending there")
         _repeat(every, step)
 
     @app.cli.group()

@@ -4,6 +4,10 @@ Every user message is committed before it is forwarded anywhere. Bot replies com
 (the conversation id is Rasa's sender id) and are stored with their metadata; if Rasa or the
 action server cannot answer, the user gets a polite message in their language and the
 conversation waits for staff, so nothing is lost.
+
+Nothing is written to an erased conversation: every write first takes the conversation
+row's lock (``privacy.writable``) and gets a 410 error once the chat was erased, even a reply
+that Rasa sends back after an erasure made while it was answering.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import re
 from typing import Any, Dict, List, Optional
 
 import requests
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from assistant import assignment, channels, offline
+from assistant import assignment, channels, offline, privacy
 from assistant.domain import entities, intents
 from assistant.extensions import db
 from assistant.models import (
@@ -62,6 +67,18 @@ class ConversationError(Exception):
         """Remember status, code and message."""
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def erased_error() -> ConversationError:
+    """410: the chat was erased, nothing more is stored in it."""
+    return ConversationError(410, "conversation_erased",
+                             "This conversation was erased: nothing more can be added to it.")
+
+
+def claim(conversation: Conversation) -> None:
+    """Lock the conversation for a write until the next commit; a 410 error if erased."""
+    if not privacy.writable(conversation):
+        raise erased_error()
 
 
 def start(channel: str = "web") -> Conversation:
@@ -140,12 +157,13 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
 
     ``external_id`` is the channel's id of the event (LINE), kept so it is stored once.
     """
+    guess = detect_language(text) if payload is None else None
+    claim(conversation)
     rating = RATING_PAYLOAD.match(payload or "")
     if conversation.state == State.CLOSED and not rating:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
     if rating:
         _check_asked(conversation)
-    guess = detect_language(text) if payload is None else None
     if guess:
         conversation.language = guess.language
     db.session.add(Message(conversation=conversation, sender=Sender.USER, text=text,
@@ -155,18 +173,40 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     if rating:
         return [rate(conversation, int(rating.group(1)))]
     if conversation.state != State.BOT:  # staff answer from the console
+        claim(conversation)
         waiting = offline.answer_waiting_user(conversation, text)
         return [waiting] if waiting else []
     try:
         replies = rasa.send(conversation.id, text)
         tracker = rasa.tracker(conversation.id, include_events="NONE")
     except requests.RequestException:
-        return [_unavailable(conversation)]
-    return _store_bot_replies(conversation, replies, tracker)
+        return [_unavailable(conversation, rasa)]
+    return _store_bot_replies(conversation, replies, tracker, rasa)
+
+
+def _claim_for_bot(conversation: Conversation, rasa: Optional[RasaPool], answered: bool) -> None:
+    """Claim the chat for what the bot says after its Rasa turn; an erased chat gets nothing.
+
+    A chat erased while Rasa was answering: the reply is dropped (and logged), and Rasa's
+    copy is erased again, since Rasa saved this turn after the erasure deleted the tracker.
+    When Rasa did not answer in time it may still be saving: the next retention round
+    erases its copy.
+    """
+    if privacy.writable(conversation):
+        return
+    current_app.logger.warning("conversation %s was erased during its Rasa turn: the bot's "
+                               "reply is dropped", conversation.id)
+    if answered:
+        privacy.erase_in_rasa(conversation, rasa or current_app.extensions["rasa"])
+    else:
+        privacy.erase_in_rasa_later(conversation)
+    raise erased_error()
 
 
 def _store_bot_replies(conversation: Conversation, replies: List[Reply],
-                       tracker: Dict[str, Any]) -> List[Message]:
+                       tracker: Dict[str, Any], rasa: Optional[RasaPool] = None,
+                       ) -> List[Message]:
+    _claim_for_bot(conversation, rasa, answered=True)
     latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
     slots = tracker.get("slots") or {}
     chosen = slots.get("language_preference") or slots.get("language")  # as replies choose
@@ -195,8 +235,9 @@ def _store_bot_replies(conversation: Conversation, replies: List[Reply],
     return stored
 
 
-def _unavailable(conversation: Conversation) -> Message:
+def _unavailable(conversation: Conversation, rasa: RasaPool) -> Message:
     """Rasa or the action server did not answer: apologise and queue for staff."""
+    _claim_for_bot(conversation, rasa, answered=False)
     _wait_for_staff(conversation)
     offline_offer = offline.applies()
     text = (offline.open_ticket(conversation) if offline_offer
@@ -238,6 +279,7 @@ def close(conversation: Conversation) -> List[Message]:
     A chat in which the user wrote nothing is closed without the question: there is
     nothing to rate.
     """
+    claim(conversation)
     if conversation.satisfaction_asked_at is not None or not _has_user_message(conversation):
         _mark_closed(conversation, asked=False)
         db.session.commit()
@@ -265,6 +307,7 @@ def rate(conversation: Conversation, level: object, signed_link: bool = False) -
     """
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         raise ConversationError(422, "invalid_level", "level must be an integer from 1 to 5.")
+    claim(conversation)
     if not signed_link:
         _check_asked(conversation)
     rating = conversation.rating or Rating(conversation=conversation)
@@ -317,6 +360,7 @@ def _staff_message(conversation: Conversation, user: User, text: str,
 
 def take_over(conversation: Conversation, user: User) -> Message:
     """A staff member takes the chat: it is assigned to them and the user is told."""
+    claim(conversation)
     if conversation.state == State.CLOSED:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
     for handoff in conversation.handoffs:
@@ -333,6 +377,7 @@ def take_over(conversation: Conversation, user: User) -> Message:
 
 def staff_reply(conversation: Conversation, user: User, text: str, max_length: int) -> Message:
     """A staff member's answer; the conversation must be with staff."""
+    claim(conversation)
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
     message = _staff_message(conversation, user, validate_text(text, max_length))
@@ -341,6 +386,7 @@ def staff_reply(conversation: Conversation, user: User, text: str, max_length: i
 
 def send_article(conversation: Conversation, user: User, article: Article) -> Message:
     """A staff member sends a knowledge article (short answer and source) to the user."""
+    claim(conversation)
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
     language = conversation.language
@@ -354,6 +400,7 @@ def send_article(conversation: Conversation, user: User, article: Article) -> Me
 
 def hand_back(conversation: Conversation, user: User) -> Message:
     """Return the chat to the bot."""
+    claim(conversation)
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Only a chat with staff can be handed back.")
     conversation.state = State.BOT
@@ -377,6 +424,11 @@ def close_inactive(idle: dt.timedelta) -> int:
         .join(last_message, last_message.c.conversation_id == Conversation.id)
         .where(Conversation.state.in_([State.BOT, State.WITH_STAFF]),
                last_message.c.last < utcnow() - idle)).all()
+    closed = 0
     for conversation in idle_chats:
-        close(conversation)
-    return len(idle_chats)
+        try:
+            close(conversation)
+            closed += 1
+        except ConversationError:  # erased meanwhile: nothing to close
+            continue
+    return closed

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from assistant import audit
+from assistant import audit, privacy
 from assistant.assignment import colleagues
 from assistant.console.views import roles_required
 from assistant.console_models import Note, NoteMention
@@ -150,6 +150,8 @@ def create(conversation_id: str) -> Response:
     form = NoteForm()
     if not form.validate_on_submit():
         flash(f"Write a note of at most {MAX_NOTE_LENGTH:,} characters.", "error")
+    elif not privacy.writable(conversation):
+        flash("This conversation was erased: no note can be added to it.", "error")
     else:
         note, unknown = add(conversation, current_user, form.text.data or "")
         names = ", ".join(mention.user.name for mention in note.mentions)
