@@ -74,6 +74,7 @@ def config(settings: Settings) -> dict[str, Any]:
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SECRET_KEY=settings.secret_key,
         ACTIONS_URL=settings.actions_url,
+        RASA_TRACKER_DB_URL=settings.rasa_tracker_db_url,
         MAX_TEXT_LENGTH=settings.max_text_length,
         MAX_CONTENT_LENGTH=256 * 1024,  # an edited article, Thai percent-encoded
         KNOWLEDGE_DIR=settings.knowledge_dir,

@@ -7,6 +7,9 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
+
+from sqlalchemy.engine import URL
 
 from knowledge.articles import articles_dir
 
@@ -23,6 +26,28 @@ def database_url(raw: str | None) -> str:
     if raw.startswith("postgresql://"):
         return "postgresql+psycopg://" + raw[len("postgresql://"):]
     return raw
+
+
+def rasa_tracker_db_url(env: Mapping[str, str]) -> str:
+    """The database of Rasa's SQL tracker store, or "" when Rasa keeps trackers in memory.
+
+    ``RASA_TRACKER_DB_URL`` if given; otherwise built from the ``RASA_DB_*`` variables that
+    ``endpoints.scale.yml`` hands to Rasa (``make run-scale`` sets them for every process):
+    PostgreSQL at ``RASA_DB_HOST`` (a whole URL there is taken as it is, as Rasa does),
+    ``RASA_DB_PORT``, ``RASA_DB_NAME``, ``RASA_DB_USER``, ``RASA_DB_PASSWORD``. Erasure
+    deletes a chat's rows there: Rasa's HTTP API cannot delete a tracker.
+    """
+    explicit = env.get("RASA_TRACKER_DB_URL") or ""
+    host = env.get("RASA_DB_HOST") or ""
+    if explicit or "://" in host:
+        return database_url(explicit or host)
+    if not host:
+        return ""
+    return URL.create("postgresql+psycopg", username=env.get("RASA_DB_USER") or None,
+                      password=env.get("RASA_DB_PASSWORD") or None, host=host,
+                      port=int(env.get("RASA_DB_PORT") or 5432),
+                      database=env.get("RASA_DB_NAME") or "rasa",
+                      ).render_as_string(hide_password=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,9 @@ class Settings:
     # Rasa's --auth-token for its HTTP API (status, tracker, PUT /model); "" = Rasa runs
     # without one (fine on a single machine; production sets RASA_AUTH_TOKEN).
     rasa_auth_token: str = ""
+    # Rasa's SQL tracker store (SQLAlchemy URL; "" = Rasa's default in-memory store): an
+    # erasure deletes the chat's rows there (see ``rasa_tracker_db_url``).
+    rasa_tracker_db_url: str = ""
     # Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none;
     # the rate limits then count the connecting address).
     trusted_proxies: int = 0
@@ -94,7 +122,8 @@ class Settings:
         """Settings from the environment.
 
         ``DATABASE_URL``, ``RASA_PORT`` (or ``RASA_URLS``, comma-separated, for several
-        Rasa servers), ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``), ``ACTIONS_PORT``,
+        Rasa servers), ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``),
+        ``RASA_TRACKER_DB_URL`` or ``RASA_DB_*`` (Rasa's SQL tracker store), ``ACTIONS_PORT``,
         ``SECRET_KEY``, ``TRUSTED_PROXIES`` (reverse proxies whose X-Forwarded-For counts),
         ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
@@ -116,10 +145,10 @@ class Settings:
         secret_key, https = _production_defaults()
         return cls(
             database_url=database_url(env("DATABASE_URL")),
-            rasa_url=(env("RASA_URLS")
-                      or f"http://127.0.0.1:{env('RASA_PORT', '5005')}"),
+            rasa_url=env("RASA_URLS") or f"http://127.0.0.1:{env('RASA_PORT', '5005')}",
             actions_url=f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}",
             rasa_auth_token=env("RASA_AUTH_TOKEN", ""),
+            rasa_tracker_db_url=rasa_tracker_db_url(os.environ),
             trusted_proxies=int(env("TRUSTED_PROXIES") or 0),
             secret_key=secret_key,
             secure_cookies=(env("SECURE_COOKIES") or https) == "1",
@@ -130,8 +159,7 @@ class Settings:
             training_root=Path(env("TRAINING_ROOT") or ROOT),
             training_margin=float(env("TRAINING_MARGIN") or 2.0),
             rate_limit_client=env("RATE_LIMIT_CLIENT") or cls.rate_limit_client,
-            rate_limit_conversation=(env("RATE_LIMIT_CONVERSATION")
-                                     or cls.rate_limit_conversation),
+            rate_limit_conversation=env("RATE_LIMIT_CONVERSATION") or cls.rate_limit_conversation,
             rate_limit_new_conversation=(env("RATE_LIMIT_NEW_CONVERSATION")
                                          or cls.rate_limit_new_conversation),
             rate_limit_login=env("RATE_LIMIT_LOGIN") or cls.rate_limit_login,

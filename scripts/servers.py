@@ -137,12 +137,15 @@ def scale_profile_env(rasa_database: str) -> tuple[Dict[str, str], Dict[str, str
     """Environments of the Rasa servers and the web service in the scale-out profile.
 
     As ``make run-scale`` sets them: trackers in PostgreSQL ``rasa_database``, Redis for the
-    lock store, the push channel and the rate-limit counters.
+    lock store, the push channel and the rate-limit counters. The service gets the same
+    ``RASA_DB_*`` (its erasure deletes a chat's rows from Rasa's tracker database).
     """
-    rasa = {"RASA_DB_HOST": "127.0.0.1", "RASA_DB_PORT": "5432", "RASA_DB_NAME": rasa_database,
-            "RASA_DB_USER": "postgres", "RASA_DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": "6379", "REDIS_LOCK_DB": "1"}
-    service = {"REDIS_URL": "redis://127.0.0.1:6379/0",
+    tracker_db = {"RASA_DB_HOST": "127.0.0.1", "RASA_DB_PORT": "5432",
+                  "RASA_DB_NAME": rasa_database, "RASA_DB_USER": "postgres",
+                  "RASA_DB_PASSWORD": ""}
+    rasa = {**tracker_db, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379",
+            "REDIS_LOCK_DB": "1"}
+    service = {**tracker_db, "REDIS_URL": "redis://127.0.0.1:6379/0",
                "RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/2"}
     return rasa, service
 

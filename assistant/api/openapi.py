@@ -17,6 +17,7 @@ ERRORS = {
     for status, description in {
         "400": "Malformed request", "404": "Unknown conversation (or message)",
         "409": "Conversation closed (or, for a rating, never asked the question)",
+        "410": "Conversation erased: nothing more is stored in it",
         "413": "Text too long", "422": "Invalid value",
     }.items()
 }
@@ -95,14 +96,15 @@ SPEC: Dict[str, Any] = {
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": _ref("Feedback")}}},
                 "responses": {"200": _json(_ref("StoredFeedback"), "The vote as stored"),
-                              **{status: ERRORS[status] for status in ("400", "404", "422")},
+                              **{status: ERRORS[status]
+                                 for status in ("400", "404", "410", "422")},
                               "409": _json(_ref("Error"), "A concurrent vote; try again")},
             },
         },
         "/api/conversations/{id}": {
             "parameters": [CONVERSATION_ID],
-            "delete": {"summary": "Erase the conversation's transcript (the anonymous rating "
-                                  "stays)",
+            "delete": {"summary": "Erase the conversation's transcript here and in Rasa (the "
+                                  "anonymous rating stays); nothing can be added to it after",
                        "responses": {"200": _json(_ref("Erased"), "Erased"), **ERRORS}},
         },
         "/api/conversations/{id}/export": {
@@ -167,9 +169,16 @@ SPEC: Dict[str, Any] = {
                                    "state": _ref("State"),
                                    "language": {"type": "string", "enum": ["en", "th"]}}},
         "Erased": {"type": "object", "required": ["erased", "messages_deleted"],
-                   "properties": {"erased": {"type": "boolean"},
-                                  "messages_deleted": {"type": "integer"},
-                                  "rasa_tracker": {"type": "string"}}},
+                   "properties": {
+                       "erased": {"type": "boolean"},
+                       "messages_deleted": {"type": "integer"},
+                       "rasa_tracker": {
+                           "type": "string", "enum": ["erased", "pending"],
+                           "description": "Rasa's copy of the chat: erased too, or pending "
+                                          "(Rasa's store unreachable; the retention process "
+                                          "erases it on a later round)."},
+                       "rasa_erased_at": {"type": "string", "format": "date-time",
+                                          "nullable": True}}},
         "Health": {"type": "object", "required": ["status", "failing"], "properties": {
             "status": {"type": "string", "enum": ["ok", "unavailable"]},
             "failing": {"type": "array", "items": {

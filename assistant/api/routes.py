@@ -213,7 +213,11 @@ def export_conversation(conversation_id: str) -> Response:
 
 @blueprint.delete("/conversations/<conversation_id>")
 def erase_conversation(conversation_id: str) -> Response:
-    """Erase the transcript here and in Rasa (PDPA erasure); the anonymous rating stays."""
+    """Erase the transcript here and in Rasa (PDPA erasure); the anonymous rating stays.
+
+    ``rasa_tracker`` is "pending" when Rasa's store could not be reached: the retention
+    process erases Rasa's copy later.
+    """
     return jsonify(privacy.erase(conversations.find(conversation_id), current_rasa())), 200
 
 

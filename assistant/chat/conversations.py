@@ -3,6 +3,10 @@
 Messages written outside a request of the user (the question of a staff or idle close, staff
 replies and notices) are committed, then announced on ``events.messages_written``: the
 user's channel delivers them.
+
+Nothing is written to an erased conversation: every write first takes the conversation
+row's lock (``claim``, i.e. ``privacy.writable``) and gets a 410 error once the chat was
+erased, even a reply that Rasa sends back after an erasure made while it was answering.
 """
 
 from __future__ import annotations
@@ -18,7 +22,20 @@ from assistant.chat.errors import ConversationError
 from assistant.chat.satisfaction import question
 from assistant.extensions import db
 from assistant.models import Conversation, Message, Rating, Sender, State, utcnow
+from assistant.records import privacy
 from common.texts import RATING_THANKS
+
+
+def erased_error() -> ConversationError:
+    """410: the chat was erased, nothing more is stored in it."""
+    return ConversationError(410, "conversation_erased",
+                             "This conversation was erased: nothing more can be added to it.")
+
+
+def claim(conversation: Conversation) -> None:
+    """Lock the conversation for a write until the next commit; a 410 error if erased."""
+    if not privacy.writable(conversation):
+        raise erased_error()
 
 
 def start(channel: str = "web") -> Conversation:
@@ -58,6 +75,7 @@ def close(conversation: Conversation) -> List[Message]:
     A chat in which the user wrote nothing is closed without the question: there is
     nothing to rate.
     """
+    claim(conversation)
     if conversation.satisfaction_asked_at is not None or not _has_user_message(conversation):
         mark_closed(conversation, asked=False)
         db.session.commit()
@@ -85,6 +103,7 @@ def rate(conversation: Conversation, level: object, signed_link: bool = False) -
     """
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         raise ConversationError(422, "invalid_level", "level must be an integer from 1 to 5.")
+    claim(conversation)
     if not signed_link:
         check_asked(conversation)
     rating = conversation.rating or Rating(conversation=conversation)
@@ -131,6 +150,11 @@ def close_inactive(idle: dt.timedelta) -> int:
         .join(last_message, last_message.c.conversation_id == Conversation.id)
         .where(Conversation.state.in_([State.BOT, State.WITH_STAFF]),
                last_message.c.last < utcnow() - idle)).all()
+    closed = 0
     for conversation in idle_chats:
-        close(conversation)
-    return len(idle_chats)
+        try:
+            close(conversation)
+            closed += 1
+        except ConversationError:  # erased meanwhile: nothing to close
+            continue
+    return closed

@@ -13,6 +13,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from assistant.chat.conversations import claim
 from assistant.chat.errors import ConversationError
 from assistant.extensions import db
 from assistant.models import AnswerFeedback, Conversation, Message, parse_id
@@ -45,6 +46,7 @@ def validate(helpful: Any, comment: Any) -> tuple[bool, Optional[str]]:
 def vote(message: Message, helpful: bool, comment: Optional[str] = None) -> AnswerFeedback:
     """Store (or replace) the vote on ``message``, committed before the caller goes on."""
     for _ in range(2):  # a concurrent first vote on the same answer: update that one
+        claim(message.conversation)  # 410 once erased
         feedback = db.session.scalar(select(AnswerFeedback)
                                      .where(AnswerFeedback.message_id == message.id))
         if feedback is None:

@@ -4,6 +4,9 @@ Every user message is committed before it is forwarded anywhere. Bot replies com
 (the conversation id is Rasa's sender id) and are stored with their metadata; if Rasa or the
 action server cannot answer, the user gets a polite message in their language and the
 conversation waits for staff, so nothing is lost.
+
+Nothing is stored in an erased chat (``conversations.claim``): a reply Rasa sends back after
+an erasure made while it was answering is dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 from typing import Any, Dict, List, Optional, Protocol
 
 import requests
+from flask import current_app
 
 from assistant.chat import conversations, events, offline
 from assistant.chat.domain import entities, intents
@@ -29,6 +33,8 @@ from assistant.models import (
     known_language,
     utcnow,
 )
+from assistant.rasa import current_rasa
+from assistant.records import privacy
 from common.rasa_client import Reply
 from nlu.language import detect_language
 
@@ -115,12 +121,13 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
 
     ``external_id`` is the channel's id of the event (LINE), kept so it is stored once.
     """
+    guess = detect_language(text) if payload is None else None
+    conversations.claim(conversation)
     rating = RATING_PAYLOAD.match(payload or "")
     if conversation.state == State.CLOSED and not rating:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
     if rating:
         conversations.check_asked(conversation)
-    guess = detect_language(text) if payload is None else None
     if guess:
         conversation.language = guess.language
     db.session.add(Message(conversation=conversation, sender=Sender.USER, text=text,
@@ -130,6 +137,7 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     if rating:
         return [conversations.rate(conversation, int(rating.group(1)))]
     if conversation.state != State.BOT:  # staff answer from the console
+        conversations.claim(conversation)
         waiting = offline.answer_waiting_user(conversation, text)
         return [waiting] if waiting else []
     try:
@@ -140,9 +148,29 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     return store_bot_replies(conversation, replies, tracker)
 
 
+def _claim_for_bot(conversation: Conversation, answered: bool) -> None:
+    """Claim the chat for what the bot says after its Rasa turn; an erased chat gets nothing.
+
+    A chat erased while Rasa was answering: the reply is dropped (and logged), and Rasa's
+    copy is erased again, since Rasa saved this turn after the erasure deleted the tracker.
+    When Rasa did not answer in time it may still be saving: the next retention round
+    erases its copy.
+    """
+    if privacy.writable(conversation):
+        return
+    current_app.logger.warning("conversation %s was erased during its Rasa turn: the bot's "
+                               "reply is dropped", conversation.id)
+    if answered:
+        privacy.erase_in_rasa(conversation, current_rasa())
+    else:
+        privacy.erase_in_rasa_later(conversation)
+    raise conversations.erased_error()
+
+
 def store_bot_replies(conversation: Conversation, replies: List[Reply],
                       tracker: Dict[str, Any]) -> List[Message]:
     """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff."""
+    _claim_for_bot(conversation, answered=True)
     latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
     slots = tracker.get("slots") or {}
     chosen = slots.get("language_preference") or slots.get("language")  # as replies choose
@@ -173,6 +201,7 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
 
 def _unavailable(conversation: Conversation) -> Message:
     """Rasa or the action server did not answer: apologise and queue for staff."""
+    _claim_for_bot(conversation, answered=False)
     wait_for_staff(conversation)
     offline_offer = offline.applies()
     text = (offline.open_ticket(conversation) if offline_offer

@@ -29,6 +29,7 @@ def _staff_message(conversation: Conversation, user: User, text: str,
 
 def take_over(conversation: Conversation, user: User) -> Message:
     """A staff member takes the chat: it is assigned to them and the user is told."""
+    conversations.claim(conversation)
     if conversation.state == State.CLOSED:
         raise ConversationError(409, "conversation_closed", "This conversation is closed.")
     for handoff in conversation.handoffs:
@@ -45,6 +46,7 @@ def take_over(conversation: Conversation, user: User) -> Message:
 
 def staff_reply(conversation: Conversation, user: User, text: str, max_length: int) -> Message:
     """A staff member's answer; the conversation must be with staff."""
+    conversations.claim(conversation)
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
     message = _staff_message(conversation, user, validate_text(text, max_length))
@@ -53,6 +55,7 @@ def staff_reply(conversation: Conversation, user: User, text: str, max_length: i
 
 def send_article(conversation: Conversation, user: User, article: Article) -> Message:
     """A staff member sends a knowledge article (short answer and source) to the user."""
+    conversations.claim(conversation)
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Take the conversation over first.")
     language = conversation.language
@@ -66,6 +69,7 @@ def send_article(conversation: Conversation, user: User, article: Article) -> Me
 
 def hand_back(conversation: Conversation, user: User) -> Message:
     """Return the chat to the bot."""
+    conversations.claim(conversation)
     if conversation.state != State.WITH_STAFF:
         raise ConversationError(409, "not_with_staff", "Only a chat with staff can be handed back.")
     conversation.state = State.BOT

@@ -31,7 +31,10 @@ def export(conversation_id: str) -> None:
 @privacy.command("erase")
 @click.argument("conversation_id")
 def erase(conversation_id: str) -> None:
-    """Erase a conversation's transcript (here and in Rasa); the rating stays."""
+    """Erase a conversation's transcript (here and in Rasa); the rating stays.
+
+    Again on an erased chat: erases Rasa's copy if that is still pending.
+    """
     click.echo(json.dumps(personal_data.erase(_conversation(conversation_id), current_rasa())))
 
 
@@ -41,10 +44,17 @@ def erase(conversation_id: str) -> None:
               help="erase transcripts of chats closed longer ago than this")
 @EVERY
 def purge(days: int, every: int) -> None:
-    """Retention: erase old transcripts, keep the anonymous satisfaction figures."""
+    """Retention: erase old transcripts, keep the anonymous satisfaction figures.
+
+    Each round also erases Rasa's copy of every erased chat where that is still pending
+    (Rasa's store was unreachable at the erasure).
+    """
     def step() -> None:
         erased = personal_data.purge(dt.timedelta(days=days), current_rasa())
         click.echo(f"erased {erased} transcript(s) of chats closed over {days} days ago")
+        done, pending = personal_data.finish_in_rasa(current_rasa())
+        if done or pending or not every:
+            click.echo(f"erased {done} chat(s) in Rasa, {pending} still pending there")
     repeat(every, step)
 
 

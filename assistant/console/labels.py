@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length
 from assistant.console.filters import label_names
 from assistant.extensions import db
 from assistant.models import CHAT_ROLES, Conversation, Label
-from assistant.records import audit
+from assistant.records import audit, privacy
 from assistant.web.auth import roles_required
 
 blueprint = Blueprint("labels", __name__, url_prefix="/console/conversations")
@@ -49,12 +49,19 @@ def label_suggestions() -> dict[str, Callable[[], list[str]]]:
 
 
 def _labelled(conversation_id: str) -> tuple[Conversation, Optional[str]]:
-    """The conversation and the normalised name of the submitted form (None if invalid)."""
+    """The conversation and the normalised name of the submitted form.
+
+    None instead of a name if it is invalid or the conversation was erased (its labels
+    stay as they were; the conversation row is locked for the change otherwise).
+    """
     conversation = db.get_or_404(Conversation, conversation_id)
     form = LabelForm()
     name = normalise(form.name.data or "") if form.validate_on_submit() else None
     if name is None:
         flash(f"A label is {RULE}.", "error")
+    elif not privacy.writable(conversation):
+        flash("This conversation was erased: its labels cannot change.", "error")
+        name = None
     return conversation, name
 
 

@@ -39,7 +39,7 @@ from assistant.models import (
     as_utc,
     utcnow,
 )
-from assistant.records import audit
+from assistant.records import audit, privacy
 from assistant.web.auth import roles_required
 from assistant.web.forms import WithinTextLimit
 
@@ -158,6 +158,8 @@ def create(conversation_id: str) -> Response:
     form = NoteForm()
     if not form.validate_on_submit():
         flash(f"Write a note of at most {max_text_length():,} characters.", "error")
+    elif not privacy.writable(conversation):
+        flash("This conversation was erased: no note can be added to it.", "error")
     else:
         note, unknown = add(conversation, current_user, form.text.data or "")
         names = ", ".join(mention.user.name for mention in note.mentions)

@@ -41,6 +41,9 @@ class Conversation(Base):
     # When the transcript was erased (retention or on request); the anonymous rating stays,
     # with the chat's main topic kept here for the satisfaction-by-topic figures.
     erased_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    # When Rasa's copy (its tracker) was erased too; None while that is pending (Rasa's
+    # store was unreachable): the retention process retries each round.
+    rasa_erased_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     main_topic: Mapped[Optional[str]] = mapped_column(String(32))
     # Who the chat is with on a messaging channel (LINE user id) and the name they show there.
     external_user_id: Mapped[Optional[str]] = mapped_column(String(64), index=True)

@@ -36,15 +36,17 @@ def test_export_and_erasure_on_request(module_app, servers):
 
     erased = client.delete(f"/api/conversations/{conversation}").get_json()
     assert erased["erased"] is True and erased["messages_deleted"] >= 3
-    assert erased["rasa_tracker"] == "erased"
+    assert erased["rasa_tracker"] == "erased" and erased["rasa_erased_at"]
     assert messages_of(module_app, conversation) == 0
-    events = servers.rasa.tracker(conversation)["events"]
+    events = servers.rasa.tracker(conversation)["events"]  # Rasa's in-memory store
     assert not [event for event in events if event.get("event") == "user"]
     after = client.get(f"/api/conversations/{conversation}/export").get_json()
     assert after["messages"] == [] and after["conversation"]["erased_at"]
+    assert after["conversation"]["rasa_erased_at"]
     assert after["rating"]["level"] == 4  # the anonymous answer stays for the KPI
     refused = client.post(f"/api/conversations/{conversation}/messages", json={"text": "hi"})
-    assert refused.status_code == 409
+    assert refused.status_code == 410
+    assert refused.get_json()["error"]["code"] == "conversation_erased"
     assert client.delete("/api/conversations/no-such-chat").status_code == 404
 
 
@@ -74,6 +76,7 @@ def test_retention_purge_keeps_every_satisfaction_figure(module_app):
     kpi_before = json.loads(cli.invoke(args=report_args).output.strip().splitlines()[-1])
     purged = cli.invoke(args=["privacy", "purge", "--days", "365"])
     assert purged.exit_code == 0 and "erased 4 transcript(s)" in purged.output
+    assert "erased 4 chat(s) in Rasa, 0 still pending there" in purged.output
     assert [messages_of(module_app, chat) for chat in old] == [0, 0, 0, 0]
     assert messages_of(module_app, recent) > 0
     assert satisfaction() == before

@@ -253,6 +253,9 @@ def test_openapi_operations_never_answer_5xx(secure_app):
             if parameter["name"] == "message_id" and parameter["in"] == "path":
                 parameter["schema"] = {"type": "integer", "enum": [answer, answer - 1,
                                                                    2**63]}
+    # Erasure last: nothing can be written to an erased chat (410), so the other operations
+    # would no longer reach their handlers.
+    spec["paths"]["/api/conversations/{id}"] = spec["paths"].pop("/api/conversations/{id}")
     schema = schemathesis.openapi.from_dict(spec)
     schema.app = secure_app
     failures, statuses = [], set()

@@ -1,0 +1,54 @@
+"""The service's tables, split by domain; every model and shared name is importable from here.
+
+Importing this package maps every table, so ``Base.metadata`` (and Alembic) sees them all.
+"""
+
+from assistant.models.base import (
+    CHANNEL_NAMES,
+    CHAT_ROLES,
+    LANGUAGES,
+    MAX_MESSAGE_ID,
+    Base,
+    EmailStatus,
+    ReviewOutcome,
+    Role,
+    Sender,
+    State,
+    StrEnum,
+    TicketStatus,
+    TrainingStatus,
+    as_utc,
+    checked_language,
+    known_language,
+    parse_id,
+    status_column,
+    utcnow,
+)
+from assistant.models.conversation import (
+    AnswerFeedback,
+    Conversation,
+    Handoff,
+    Message,
+    Rating,
+    main_topic,
+)
+from assistant.models.mail import OutboundEmail, Ticket
+from assistant.models.staff import (
+    CannedAnswer,
+    Label,
+    Note,
+    NoteMention,
+    User,
+    conversation_labels,
+    password_matches,
+)
+from assistant.models.training import ArticleRevision, AuditEvent, MessageReview, TrainingRun
+
+__all__ = [
+    "CHANNEL_NAMES", "CHAT_ROLES", "LANGUAGES", "MAX_MESSAGE_ID", "AnswerFeedback",
+    "ArticleRevision", "AuditEvent", "Base", "CannedAnswer", "Conversation", "EmailStatus",
+    "Handoff", "Label", "Message", "MessageReview", "Note", "NoteMention", "OutboundEmail",
+    "Rating", "ReviewOutcome", "Role", "Sender", "State", "StrEnum", "Ticket", "TicketStatus",
+    "TrainingRun", "TrainingStatus", "User", "as_utc", "checked_language", "conversation_labels",
+    "known_language", "main_topic", "parse_id", "password_matches", "status_column", "utcnow",
+]
