@@ -1,4 +1,9 @@
-"""OpenAPI 3.0 description of the public chat API, served at /api/openapi.json."""
+"""OpenAPI 3.0 description of the public API, served at /api/openapi.json.
+
+Every public route is here (the chat API of the widget, the rating page behind the link in
+answer e-mails, the LINE webhook) except the demo page and static files; the staff console
+(/console/...) is not public. tests/service/test_public_api_fuzz.py keeps the two in step.
+"""
 
 import copy
 from typing import Any, Dict
@@ -12,6 +17,11 @@ def _json(schema: Dict[str, Any], description: str) -> Dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _html(description: str) -> Dict[str, Any]:
+    return {"description": description,
+            "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 ERRORS = {
     status: _json(_ref("Error"), description)
     for status, description in {
@@ -21,16 +31,25 @@ ERRORS = {
         "413": "Text too long", "422": "Invalid value",
     }.items()
 }
+
+
 CONVERSATION_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 REPLIES = _json(_ref("Replies"), "Replies, state and language of the conversation")
+RATING_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
+                "description": "The signed token of the link in an answer e-mail"}
+LINE_SIGNATURE = {"name": "X-Line-Signature", "in": "header", "required": True,
+                  "schema": {"type": "string"},
+                  "description": "Base64 of the HMAC-SHA256 of the body with the channel secret"}
+LINE_USER_ID = {"type": "string", "pattern": "^U[0-9a-f]{32}$"}
 
 SPEC: Dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
-        "title": "Bangkok Expat Assistant chat API",
+        "title": "Bangkok Expat Assistant public API",
         "version": "1.0.0",
         "description": "Public API of the chat widget of Bangkok's information service center "
-                       "for foreigners. Messages are stored before they are forwarded.",
+                       "for foreigners, the rating page of answer e-mails and the LINE "
+                       "webhook. Messages are stored before they are forwarded.",
     },
     "paths": {
         "/api/conversations": {
@@ -118,6 +137,49 @@ SPEC: Dict[str, Any] = {
                      "responses": {"200": _json(_ref("Health"), "All parts answer"),
                                    "503": _json(_ref("Health"), "A part is failing")}},
         },
+        "/api/openapi.json": {
+            "get": {"summary": "This document",
+                    "responses": {"200": _json({"type": "object", "required": [
+                        "openapi", "info", "paths"]}, "OpenAPI 3.0 document")}},
+        },
+        "/rate/{token}": {
+            "parameters": [RATING_TOKEN],
+            "get": {
+                "summary": "The satisfaction question of a signed rating link (answer e-mails), "
+                           "as an HTML page with five buttons; opening it rates nothing",
+                "responses": {"200": _html("The question and its five answers"),
+                              "404": _html("Forged token, or the chat was erased")},
+            },
+            "post": {
+                "summary": "The answer pressed on the rating page (an HTML form: its CSRF token "
+                           "and the session cookie of the page are required); it may be "
+                           "changed later",
+                "requestBody": {"required": True, "content": {
+                    "application/x-www-form-urlencoded": {"schema": _ref("RatingForm")}}},
+                "responses": {"200": _html("Thanks, with the answer marked"),
+                              "400": _html("CSRF token missing or wrong, or no level 1 to 5"),
+                              "404": _html("Forged token, or the chat was erased")},
+            },
+        },
+        "/channels/line/webhook": {
+            "post": {
+                "summary": "LINE Messaging API webhook (only when a LINE channel is "
+                           "configured, else 404). Events of 1:1 chats become messages of "
+                           "the same conversation store; answers go back through LINE's API, "
+                           "not in this response. Nothing is processed unless LINE signed the "
+                           "body.",
+                "parameters": [LINE_SIGNATURE],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("LineWebhook")}}},
+                "responses": {
+                    "200": _json({"type": "object", "required": ["status"], "properties": {
+                        "status": {"type": "string", "enum": ["ok"]}}}, "Events handled"),
+                    "400": _json(_ref("Error"), "invalid_signature (signature missing or "
+                                                "wrong) or invalid_body (signed, but not a "
+                                                "LINE webhook): nothing processed"),
+                    "404": {"description": "No LINE channel configured"}},
+            },
+        },
     },
     "components": {"schemas": {
         "Conversation": {"type": "object", "required": ["id", "state"], "properties": {
@@ -127,9 +189,10 @@ SPEC: Dict[str, Any] = {
         "UserMessage": {"type": "object", "properties": {
             "text": {"type": "string", "minLength": 1},  # maxLength: the setting
             "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"}},
+            "oneOf": [{"required": ["text"]}, {"required": ["payload"]}],
             "description": "Exactly one of text and payload. Text starting with / is a "
                            "payload to Rasa and gets the same checks: a known intent, domain "
-                           "entities only, language en or th."},
+                           "entities only, language en or th. NUL characters are dropped."},
         "Button": {"type": "object", "required": ["title", "payload"], "properties": {
             "title": {"type": "string"}, "payload": {"type": "string"}}},
         "Source": {"type": "object", "required": ["title", "url"], "properties": {
@@ -183,6 +246,57 @@ SPEC: Dict[str, Any] = {
             "status": {"type": "string", "enum": ["ok", "unavailable"]},
             "failing": {"type": "array", "items": {
                 "type": "string", "enum": ["database", "rasa", "action_server"]}}}},
+        "RatingForm": {"type": "object", "required": ["csrf_token", "level"], "properties": {
+            "csrf_token": {"type": "string", "description": "From the page's form"},
+            "level": {"type": "integer", "minimum": 1, "maximum": 5,
+                      "description": "5 = Very Satisfied"}}},
+        "LineWebhook": {
+            "type": "object", "required": ["destination", "events"],
+            "description": "As LINE sends it: "
+                           "https://developers.line.biz/en/reference/messaging-api/#webhooks",
+            "properties": {"destination": LINE_USER_ID,
+                           "events": {"type": "array", "items": _ref("LineEvent")}}},
+        "LineEvent": {
+            "description": "The events the service acts on: a user follows the account, "
+                           "writes (text; other messages get a 'text only' answer) or presses "
+                           "a quick reply (a button payload or a helpful vote). Other event "
+                           "types, and events of groups and rooms, are accepted and ignored.",
+            "anyOf": [_ref("LineMessageEvent"), _ref("LinePostbackEvent"),
+                      _ref("LineFollowEvent")]},
+        "LineEventCommon": {
+            "type": "object",
+            "required": ["type", "timestamp", "mode", "webhookEventId", "deliveryContext",
+                         "source", "replyToken"],
+            "properties": {
+                "timestamp": {"type": "integer", "description": "Milliseconds"},
+                "mode": {"type": "string", "enum": ["active", "standby"]},
+                "webhookEventId": {"type": "string", "pattern": "^[0-9A-Z]{26}$",
+                                   "description": "ULID; a redelivered event is stored once"},
+                "deliveryContext": {"type": "object", "required": ["isRedelivery"],
+                                    "properties": {"isRedelivery": {"type": "boolean"}}},
+                "source": {"type": "object", "required": ["type", "userId"], "properties": {
+                    "type": {"type": "string", "enum": ["user"]}, "userId": LINE_USER_ID}},
+                "replyToken": {"type": "string", "minLength": 1, "maxLength": 64}}},
+        "LineMessageEvent": {"allOf": [_ref("LineEventCommon"), {
+            "type": "object", "required": ["message"], "properties": {
+                "type": {"type": "string", "enum": ["message"]},
+                "message": {"type": "object", "required": ["type", "id"], "properties": {
+                    "type": {"type": "string", "enum": ["text", "sticker"]},
+                    "id": {"type": "string", "pattern": "^[0-9]{1,20}$"},
+                    "quoteToken": {"type": "string", "minLength": 1, "maxLength": 64},
+                    "text": {"type": "string", "maxLength": 5000},
+                    "packageId": {"type": "string"}, "stickerId": {"type": "string"},
+                    "stickerResourceType": {"type": "string", "enum": ["STATIC"]}}}}}]},
+        "LinePostbackEvent": {"allOf": [_ref("LineEventCommon"), {
+            "type": "object", "required": ["postback"], "properties": {
+                "type": {"type": "string", "enum": ["postback"]},
+                "postback": {"type": "object", "required": ["data"], "properties": {
+                    "data": {"type": "string", "maxLength": 300}}}}}]},
+        "LineFollowEvent": {"allOf": [_ref("LineEventCommon"), {
+            "type": "object", "required": ["follow"], "properties": {
+                "type": {"type": "string", "enum": ["follow"]},
+                "follow": {"type": "object", "required": ["isUnblocked"], "properties": {
+                    "isUnblocked": {"type": "boolean"}}}}}]},
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},

@@ -31,9 +31,15 @@ from assistant.web.security import (
 )
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-limiter.limit(client_limit)(blueprint)
+# Per client address; monitors and tools read /health and /openapi.json as often as they like
+# (``limiter.exempt`` on those views does not lift a limit set on their blueprint).
+limiter.limit(client_limit, exempt_when=lambda: request.endpoint in {
+    "api.health", "api.openapi"})(blueprint)
 Response = Tuple[Any, int]
 POLL_SECONDS = 0.5
+# The largest message id PostgreSQL's INTEGER column holds (``parse_id`` allows SQLite's 64
+# bits): a larger one would make the query fail instead of finding nothing.
+LAST_MESSAGE_ID = 2**31 - 1
 # A comment line this often: a client that went away is noticed (the write fails) and idle
 # proxies keep the stream open.
 HEARTBEAT_SECONDS = 5
@@ -67,7 +73,12 @@ def after_id(raw: Optional[str]) -> int:
     found = parse_id(raw or "0")
     if found is None:
         raise ConversationError(400, "invalid_after", "after must be a message id.")
-    return found
+    return min(found, LAST_MESSAGE_ID)
+
+
+def without_nul(value: Any) -> Any:
+    """A string without NUL characters (PostgreSQL cannot store them); others unchanged."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def json_body() -> Dict[str, Any]:
@@ -85,6 +96,17 @@ def allow_any_origin(response: FlaskResponse) -> FlaskResponse:
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
     return response
+
+
+@blueprint.url_value_preprocessor
+def refuse_impossible_ids(endpoint: Optional[str], values: Optional[Dict[str, Any]]) -> None:
+    """Ids that no row can have are unknown, without a query the database would refuse."""
+    values = values or {}
+    if "\x00" in values.get("conversation_id", ""):
+        raise ConversationError(404, "unknown_conversation", "No conversation with this id.")
+    message_id = parse_id(values.get("message_id", "0"))
+    if message_id is not None and message_id > LAST_MESSAGE_ID:
+        raise ConversationError(404, "unknown_message", "No such message in this conversation.")
 
 
 @blueprint.errorhandler(ConversationError)
@@ -122,7 +144,7 @@ def post_message(conversation_id: str) -> Response:
     body = json_body()
     conversation = conversations.find(conversation_id)
     text_, payload = messages.validate_input(
-        body.get("text"), body.get("payload"), max_text_length())
+        without_nul(body.get("text")), without_nul(body.get("payload")), max_text_length())
     replies = messages.post_user_message(conversation, text_, payload, current_rasa())
     return jsonify(conversation_reply(conversation, replies)), 200
 

@@ -55,7 +55,7 @@ def webhook() -> Any:
     except InvalidSignatureError:
         return jsonify(error={"code": "invalid_signature",
                               "message": "X-Line-Signature does not match the body."}), 400
-    except ValueError:  # signed, but not the JSON LINE sends
+    except (ValueError, KeyError, TypeError):  # signed, but not the JSON LINE sends
         return jsonify(error={"code": "invalid_body", "message": "Not a LINE webhook."}), 400
     for event in events:
         if isinstance(getattr(event, "source", None), UserSource):  # 1:1 chats only
@@ -71,12 +71,12 @@ def _handle(channel: LineChannel, event: Any) -> None:
         _answer(channel, event, [Message(text=TEXT_ONLY, buttons=[], sources=[])])
         return
     if isinstance(event, MessageEvent):
-        text, payload = event.message.text, None
+        text, payload = event.message.text.replace("\x00", ""), None  # PostgreSQL stores no NUL
     elif isinstance(event, PostbackEvent) and (vote := line_feedback.parse(event.postback.data)):
         _vote(channel, event, *vote)
         return
     elif isinstance(event, PostbackEvent):
-        text = payload = event.postback.data
+        text = payload = event.postback.data.replace("\x00", "")
     else:
         return  # unfollow, reads, stickers in other forms: nothing to answer
     if _seen(event.webhook_event_id):
