@@ -23,7 +23,7 @@ from assistant.public import rating_page, webchat
 from assistant.reports import views as reports
 from assistant.settings import ROOT, Settings
 from assistant.training import views as training
-from assistant.web import auth, security
+from assistant.web import auth, security, urls
 
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
 BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, views.blueprint,
@@ -61,6 +61,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     csrf = CSRFProtect(app)
     for blueprint in CSRF_EXEMPT:
         csrf.exempt(blueprint)
+    urls.init_app(app)  # after CSRF (checked first), before the blueprints' <int:...> rules
     auth.login_manager.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -18,7 +18,7 @@ from assistant.chat.errors import ConversationError
 from assistant.chat.push import Wait, push
 from assistant.extensions import db
 from assistant.limits import max_text_length
-from assistant.models import Conversation, Message, State, parse_id
+from assistant.models import MAX_MESSAGE_ID, Conversation, Message, State, parse_id
 from assistant.rasa import current_rasa
 from assistant.records import privacy
 from assistant.web.security import (
@@ -37,9 +37,8 @@ limiter.limit(client_limit, exempt_when=lambda: request.endpoint in {
     "api.health", "api.openapi"})(blueprint)
 Response = Tuple[Any, int]
 POLL_SECONDS = 0.5
-# The largest message id PostgreSQL's INTEGER column holds (``parse_id`` allows SQLite's 64
-# bits): a larger one would make the query fail instead of finding nothing.
-LAST_MESSAGE_ID = 2**31 - 1
+# Message ids are JSON numbers; one beyond a 64-bit integer is a client's mistake.
+LARGEST_AFTER = 2**63 - 1
 # A comment line this often: a client that went away is noticed (the write fails) and idle
 # proxies keep the stream open.
 HEARTBEAT_SECONDS = 5
@@ -70,10 +69,10 @@ def conversation_reply(conversation: Conversation, replies: list[Message]) -> Di
 
 def after_id(raw: Optional[str]) -> int:
     """The message id given as ``after`` (0 if none), or a 400 error."""
-    found = parse_id(raw or "0")
-    if found is None:
+    raw = raw or "0"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_AFTER:
         raise ConversationError(400, "invalid_after", "after must be a message id.")
-    return min(found, LAST_MESSAGE_ID)
+    return min(int(raw), MAX_MESSAGE_ID)  # beyond the last possible id: nothing after it
 
 
 def without_nul(value: Any) -> Any:
@@ -104,8 +103,7 @@ def refuse_impossible_ids(endpoint: Optional[str], values: Optional[Dict[str, An
     values = values or {}
     if "\x00" in values.get("conversation_id", ""):
         raise ConversationError(404, "unknown_conversation", "No conversation with this id.")
-    message_id = parse_id(values.get("message_id", "0"))
-    if message_id is not None and message_id > LAST_MESSAGE_ID:
+    if parse_id(values.get("message_id", "0")) is None:
         raise ConversationError(404, "unknown_message", "No such message in this conversation.")
 
 

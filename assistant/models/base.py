@@ -101,7 +101,7 @@ class ReviewOutcome(StrEnum):
 
 LANGUAGES = ("en", "th")  # the only languages ever stored
 CHANNEL_NAMES = {"web": "Web chat", "line": "LINE"}  # Conversation.channel -> display name
-MAX_MESSAGE_ID = 2**63 - 1  # the largest id a database integer column holds
+MAX_MESSAGE_ID = 2**31 - 1  # the largest id every database's INTEGER holds (PostgreSQL's)
 
 
 def known_language(value: object, fallback: str = "en") -> str:

@@ -283,3 +283,22 @@ def test_hostile_text_never_runs_in_widget_console_or_inbox(secure_app):
         assert chat.locator("li.message.user .text").first.inner_text() == HOSTILE
         screenshot(user, "widget-hostile-text-escaped")
         assert violations == []
+
+
+@pytest.mark.parametrize("odd", [2**31, 2**64, "a%00b"])
+def test_console_urls_with_ids_no_database_holds_are_not_found(app_without_rasa, odd):
+    """An id beyond PostgreSQL's INTEGER, or a NUL in a path, is a 404 on every console page
+    (both answered 500 on PostgreSQL); a NUL in a search is a 400."""
+    client = signed_in(app_without_rasa, ADMIN)
+    token = csrf_token(client, "/console/login")
+    for rule in app_without_rasa.url_map.iter_rules():
+        if not rule.rule.startswith("/console") or not rule.arguments:
+            continue
+        url = re.sub(r"<(?:\w+:)?\w+>", str(odd), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"csrf_token": token})
+            if isinstance(odd, int) and "<int:" not in rule.rule and "%00" not in url:
+                assert response.status_code < 500, f"{method} {url}"
+            else:
+                assert response.status_code == 404, f"{method} {url}"
+    assert client.get("/console/history/?q=%00").status_code == 400
