@@ -144,20 +144,30 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
         replies = rasa.send(conversation.id, text)
         tracker = rasa.tracker(conversation.id, include_events="NONE")
     except requests.RequestException:
-        return [_unavailable(conversation)]
+        return _unavailable(conversation)
     return store_bot_replies(conversation, replies, tracker)
 
 
-def _claim_for_bot(conversation: Conversation, answered: bool) -> None:
-    """Claim the chat for what the bot says after its Rasa turn; an erased chat gets nothing.
+def _claim_for_bot(conversation: Conversation, answered: bool) -> bool:
+    """Claim the chat for what the bot says after its Rasa turn; False: say nothing.
 
+    The row stays locked until the commit and is read again under the lock: a chat that
+    left the bot meanwhile (a staff member took it over, another message handed it off or
+    closed it) keeps its new state and the bot's reply is dropped.
     A chat erased while Rasa was answering: the reply is dropped (and logged), and Rasa's
     copy is erased again, since Rasa saved this turn after the erasure deleted the tracker.
     When Rasa did not answer in time it may still be saving: the next retention round
     erases its copy.
     """
     if privacy.writable(conversation):
-        return
+        db.session.refresh(conversation)
+        if conversation.state == State.BOT:
+            return True
+        current_app.logger.info("conversation %s left the bot during its Rasa turn (now %s): "
+                                "the bot's reply is dropped", conversation.id,
+                                conversation.state.value)
+        db.session.rollback()  # releases the lock
+        return False
     current_app.logger.warning("conversation %s was erased during its Rasa turn: the bot's "
                                "reply is dropped", conversation.id)
     if answered:
@@ -169,8 +179,12 @@ def _claim_for_bot(conversation: Conversation, answered: bool) -> None:
 
 def store_bot_replies(conversation: Conversation, replies: List[Reply],
                       tracker: Dict[str, Any]) -> List[Message]:
-    """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff."""
-    _claim_for_bot(conversation, answered=True)
+    """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff.
+
+    Nothing is stored when the chat left the bot during the turn (``_claim_for_bot``).
+    """
+    if not _claim_for_bot(conversation, answered=True):
+        return []
     latest_intent = (tracker.get("latest_message") or {}).get("intent") or {}
     slots = tracker.get("slots") or {}
     chosen = slots.get("language_preference") or slots.get("language")  # as replies choose
@@ -199,9 +213,10 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
     return stored
 
 
-def _unavailable(conversation: Conversation) -> Message:
+def _unavailable(conversation: Conversation) -> List[Message]:
     """Rasa or the action server did not answer: apologise and queue for staff."""
-    _claim_for_bot(conversation, answered=False)
+    if not _claim_for_bot(conversation, answered=False):
+        return []
     wait_for_staff(conversation)
     offline_offer = offline.applies()
     text = (offline.open_ticket(conversation) if offline_offer
@@ -211,7 +226,7 @@ def _unavailable(conversation: Conversation) -> Message:
                       details={"assistant_unavailable": True, "offline_offer": offline_offer})
     db.session.add(message)
     db.session.commit()
-    return message
+    return [message]
 
 
 def wait_for_staff(conversation: Conversation) -> None:

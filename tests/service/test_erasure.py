@@ -4,11 +4,7 @@ written to an erased chat afterwards, not even a reply Rasa was still preparing.
 The scale-out profile (Rasa's SQL tracker store) is tested in test_scale_profile.py.
 """
 
-import json
-import re
 import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -19,33 +15,21 @@ from assistant.chat.errors import ConversationError
 from assistant.chat.staff import staff_reply
 from assistant.extensions import db
 from assistant.models import Conversation, Label, Message, Note, Sender, State, User, utcnow
-from assistant.rasa.pool import RasaPool
 from assistant.records import privacy
 from assistant.settings import rasa_tracker_db_url
 from common.rasa_client import Reply
 from scripts.servers import free_port
 from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
 from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.fake_rasa import ANSWER, FakeRasa, rasa_at
 
 NOWHERE = "http://127.0.0.1:9"  # nothing listens: Rasa "down"
-ANSWER = "Extend your visa at the immigration office."
 
 
 @pytest.fixture(scope="module", params=DATABASE_KINDS)
 def erasure_app(request, tmp_path_factory):
     with empty_database(request.param, tmp_path_factory) as url:
         yield make_app(url, NOWHERE, NOWHERE)
-
-
-@contextmanager
-def rasa_at(app, url):
-    """The app talks to the Rasa server at ``url`` meanwhile."""
-    before = app.extensions["rasa"]
-    app.extensions["rasa"] = RasaPool([url])
-    try:
-        yield
-    finally:
-        app.extensions["rasa"] = before
 
 
 def count(app, model, **where):
@@ -58,69 +42,6 @@ def chat_of(app, conversation):
         chat = db.session.get_one(Conversation, conversation)
         db.session.expunge(chat)
         return chat
-
-
-class FakeRasa:
-    """A Rasa server whose REST channel answers only when the test releases it.
-
-    ``calls`` lists what it was asked, in order: ``send``, ``answered`` (the reply leaves),
-    ``tracker`` and ``erase`` (``PUT …/tracker/events``). ``fail``: it answers 500.
-    """
-
-    def __init__(self, fail=False):
-        self.fail = fail
-        self.calls: list[str] = []
-        self.asked, self.release = threading.Event(), threading.Event()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _json(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _body(self):
-                return json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"null")
-
-            def do_POST(self):
-                sender = self._body()["sender"]
-                fake.calls.append("send")
-                fake.asked.set()
-                fake.release.wait(30)
-                fake.calls.append("answered")
-                if fake.fail:
-                    self._json(500, {"error": "the action server timed out"})
-                else:
-                    self._json(200, [{"recipient_id": sender, "text": ANSWER}])
-
-            def do_GET(self):
-                if self.path.startswith("/status"):
-                    self._json(200, {"model_file": "fake.tar.gz"})
-                    return
-                fake.calls.append("tracker")
-                self._json(200, {"slots": {}, "latest_message": {"intent": {
-                    "name": "ask_visa_extension", "confidence": 0.97}}})
-
-            def do_PUT(self):
-                assert re.fullmatch(r"/conversations/\w+/tracker/events(\?.*)?", self.path)
-                assert self._body() == []
-                fake.calls.append("erase")
-                self._json(200, {})
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.mark.parametrize("rasa_fails", [False, True], ids=["reply", "rasa-error"])
