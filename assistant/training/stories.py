@@ -4,7 +4,7 @@ The steps come from Rasa's own tracker of the conversation: each user message wi
 intent Rasa predicted (or the one a trainer chose in the review inbox), and each action the
 bot ran. User text is redacted (``assistant.records.pii``) before it is written. A turn whose intent
 the trainer corrected keeps the bot's original actions: read the story before relying on it.
-User text is written as plain training text (``nlu_files.training_text``: one line, no entity
+User text is written as plain training text (``markup.training_text``: one line, no entity
 markup of its own); the file is changed under the workspace lock (``nlu_files.editing``).
 """
 
@@ -15,7 +15,8 @@ from typing import Any, Mapping
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from assistant.training.nlu_files import NEW_FILE, editing, training_text
+from assistant.training.markup import training_text
+from assistant.training.nlu_files import NEW_FILE, editing
 from assistant.training.workspace import Workspace
 
 SKIPPED_ACTIONS = {"action_listen", "action_session_start", "action_unlikely_intent"}

@@ -28,14 +28,12 @@ from assistant.training import pipeline
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
 from assistant.training.inbox import REASONS, in_inbox, inbox
+from assistant.training.markup import AnnotationError, Span, example_line
 from assistant.training.nlu_files import (
-    AnnotationError,
-    Span,
     YamlFile,
     add_example,
     add_intent,
     editing,
-    example_line,
     known_intents,
 )
 from assistant.training.stories import save_test_story, steps_from_tracker

@@ -5,13 +5,8 @@ import shutil
 
 import pytest
 
-from assistant.training.nlu_files import (
-    AnnotationError,
-    Span,
-    add_example,
-    add_intent,
-    known_intents,
-)
+from assistant.training.markup import AnnotationError, Span
+from assistant.training.nlu_files import add_example, add_intent, known_intents
 from scripts.servers import ROOT
 
 

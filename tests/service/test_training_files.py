@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 
 from assistant.extensions import db
 from assistant.models import Conversation, Message, MessageReview, Sender
-from assistant.training.nlu_files import Span, add_example
+from assistant.training.markup import Span
+from assistant.training.nlu_files import add_example
 from assistant.training.stories import save_test_story, steps_from_tracker
 from assistant.training.workspace import Workspace
 from scripts.servers import ROOT
