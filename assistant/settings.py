@@ -63,6 +63,10 @@ class Settings:
     hsts: bool = False
     # How long one rasa command of a training run (validate, train, test) may take.
     training_timeout_seconds: float = 1800.0
+    # The rasa executable a training run calls (tests put a stand-in here).
+    training_rasa: str = str(ROOT / ".venv-rasa" / "bin" / "rasa")
+    # A running job whose worker sent no heartbeat for this long is queued again.
+    job_stale_seconds: float = 60.0
     knowledge_dir: Path = ROOT / "knowledge" / "articles"
     # Rasa project that trainers change and retrain: config.yml, domain.yml, nlu_data/,
     # tests/stories/, models/ (tests use a small copy).
@@ -77,6 +81,8 @@ class Settings:
     rate_limit_login: str = "10 per 5 minutes"  # per client address and per account
     # Event streams (each holds a worker thread) per client address.
     rate_limit_stream: str = "30 per minute"
+    # Requests for staff (new waits) per client address of the chat API.
+    rate_limit_handoff: str = "5 per hour"
     rate_limit_storage: str = "memory://"
     # How long one Server-Sent Events response lasts before the browser reconnects.
     stream_seconds: float = 25.0
@@ -129,7 +135,7 @@ class Settings:
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
         ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
         ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_NEW_CONVERSATION``,
-        ``RATE_LIMIT_LOGIN``, ``RATE_LIMIT_STREAM``,
+        ``RATE_LIMIT_LOGIN``, ``RATE_LIMIT_STREAM``, ``RATE_LIMIT_HANDOFF``,
         ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
         (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail
         question), ``AUTO_ASSIGN=1`` (give each waiting chat to the least busy staff member
@@ -155,6 +161,8 @@ class Settings:
             hsts=(env("HSTS") or https) == "1",
             training_timeout_seconds=float(env("TRAINING_TIMEOUT_SECONDS")
                                            or cls.training_timeout_seconds),
+            training_rasa=env("TRAINING_RASA") or cls.training_rasa,
+            job_stale_seconds=float(env("JOB_STALE_SECONDS") or cls.job_stale_seconds),
             knowledge_dir=articles_dir(),
             training_root=Path(env("TRAINING_ROOT") or ROOT),
             training_margin=float(env("TRAINING_MARGIN") or 2.0),
@@ -164,6 +172,7 @@ class Settings:
                                          or cls.rate_limit_new_conversation),
             rate_limit_login=env("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
             rate_limit_stream=env("RATE_LIMIT_STREAM") or cls.rate_limit_stream,
+            rate_limit_handoff=env("RATE_LIMIT_HANDOFF") or cls.rate_limit_handoff,
             rate_limit_storage=env("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
             redis_url=env("REDIS_URL", ""),
             offline_handoff=env("OFFLINE_HANDOFF", "1") != "0",

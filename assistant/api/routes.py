@@ -25,6 +25,7 @@ from assistant.web.security import (
     client_limit,
     conversation_key,
     conversation_limit,
+    handoff_allowed,
     limiter,
     new_conversation_limit,
     stream_limit,
@@ -143,7 +144,8 @@ def post_message(conversation_id: str) -> Response:
     conversation = conversations.find(conversation_id)
     text_, payload = messages.validate_input(
         without_nul(body.get("text")), without_nul(body.get("payload")), max_text_length())
-    replies = messages.post_user_message(conversation, text_, payload, current_rasa())
+    replies = messages.post_user_message(conversation, text_, payload, current_rasa(),
+                                         handoff_check=handoff_allowed)
     return jsonify(conversation_reply(conversation, replies)), 200
 
 

@@ -1,7 +1,8 @@
 """LINE webhook: signed events from LINE become messages of the same conversation store.
 
 Only LINE's signature (HMAC-SHA256 of the body with the channel secret) lets a request in:
-a missing or wrong ``X-Line-Signature`` is answered 400 and nothing is processed. Each LINE
+a missing or wrong ``X-Line-Signature`` is answered 400 and nothing is processed. A signed
+request only queues its events (``jobs``); the worker process handles them. Each LINE
 user has one open conversation at a time (channel "line"); a redelivered event (same
 ``webhookEventId``) is stored once. Answers go back with the event's reply token, or are
 pushed when that fails. A 👍 / 👎 postback stores the user's vote on that knowledge answer.
@@ -9,12 +10,14 @@ pushed when that fails. A 👍 / 👎 postback stores the user's vote on that kn
 
 from __future__ import annotations
 
+import json
 from typing import Any, Optional
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import ApiException
 from linebot.v3.webhooks import (
+    Event,
     FollowEvent,
     MessageEvent,
     PostbackEvent,
@@ -23,7 +26,7 @@ from linebot.v3.webhooks import (
 )
 from sqlalchemy import select
 
-from assistant import channels
+from assistant import channels, jobs
 from assistant.channels import line_feedback
 from assistant.channels.line import LineChannel, line_channel
 from assistant.chat import conversations, feedback, messages
@@ -31,7 +34,7 @@ from assistant.chat.errors import ConversationError
 from assistant.chat.satisfaction import RATING_PAYLOAD
 from assistant.extensions import db
 from assistant.limits import max_text_length
-from assistant.models import Conversation, Message, State, parse_id
+from assistant.models import Conversation, Job, Message, State, parse_id
 from assistant.rasa import current_rasa
 
 blueprint = Blueprint("line", __name__, url_prefix="/channels/line")
@@ -39,28 +42,52 @@ WELCOME = ("Welcome to the Bangkok information service center for foreigners! As
            "visas, work permits, housing, schools, tax and more, in English or Thai.\n\n"
            "ยินดีต้อนรับสู่ศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุงเทพมหานคร "
            "สอบถามเรื่องวีซ่า ใบอนุญาตทำงาน ที่พัก โรงเรียน ภาษี และอื่น ๆ ได้ทั้งภาษาอังกฤษและภาษาไทยค่ะ")
+JOB_KIND = "line_event"
 TEXT_ONLY = ("Sorry, I can read text messages only. Please type your question.\n"
              "ขออภัยค่ะ ระบบอ่านได้เฉพาะข้อความตัวอักษร กรุณาพิมพ์คำถามค่ะ")
 
 
 @blueprint.post("/webhook")
 def webhook() -> Any:
-    """Verify LINE's signature, then handle each event."""
+    """Verify LINE's signature, queue each event for the worker, answer 200 at once.
+
+    LINE wants its 200 within seconds; a Rasa turn may take longer, so the worker
+    (``flask jobs work``) handles the events: stored first, then answered with the reply
+    token (or pushed). One job per event (a redelivered ``webhookEventId`` is queued once);
+    one LINE user's events run one at a time, in order.
+    """
     channel = line_channel()
     if channel is None:
         abort(404)
     signature = request.headers.get("X-Line-Signature", "")
+    body = request.get_data(as_text=True)
     try:
-        events = channel.parse(request.get_data(as_text=True), signature)
+        events = channel.parse(body, signature)
+        raw_events = json.loads(body)["events"]
     except InvalidSignatureError:
         return jsonify(error={"code": "invalid_signature",
                               "message": "X-Line-Signature does not match the body."}), 400
     except (ValueError, KeyError, TypeError):  # signed, but not the JSON LINE sends
         return jsonify(error={"code": "invalid_body", "message": "Not a LINE webhook."}), 400
-    for event in events:
+    for event, raw in zip(events, raw_events, strict=True):
         if isinstance(getattr(event, "source", None), UserSource):  # 1:1 chats only
-            _handle(channel, event)
+            event_id = getattr(event, "webhook_event_id", None)
+            jobs.enqueue(JOB_KIND, {"event": raw},
+                         key=f"line:{event_id}" if event_id else None,
+                         lane=f"line:{event.source.user_id}"[:60])
     return jsonify(status="ok")
+
+
+def handle_job(job: Job) -> None:
+    """The worker's handler of ``line_event`` jobs: store, forward and answer one event."""
+    channel = line_channel()
+    if channel is None:
+        raise RuntimeError("the LINE channel is not configured")
+    try:
+        event = Event.from_dict(job.payload["event"])
+    except ValueError:  # a kind of event this SDK does not know: nothing to answer
+        return
+    _handle(channel, event)
 
 
 def _handle(channel: LineChannel, event: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Protocol
 import requests
 from flask import current_app
 
-from assistant.chat import conversations, events, offline
+from assistant.chat import conversations, events, handoffs, offline
 from assistant.chat.domain import entities, intents
 from assistant.chat.errors import ConversationError
 from assistant.chat.satisfaction import RATING_PAYLOAD
@@ -116,10 +116,12 @@ def validate_text(text: Any, max_length: int) -> str:
 
 
 def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
-                      rasa: Bot, external_id: Optional[str] = None) -> List[Message]:
+                      rasa: Bot, external_id: Optional[str] = None,
+                      handoff_check: Optional[handoffs.HandoffCheck] = None) -> List[Message]:
     """Store the user's message, forward it if the bot is answering; return the replies.
 
-    ``external_id`` is the channel's id of the event (LINE), kept so it is stored once.
+    ``external_id`` is the channel's id of the event (LINE), kept so it is stored once;
+    ``handoff_check`` the channel's limit on new waits for staff (``handoffs``).
     """
     guess = detect_language(text) if payload is None else None
     conversations.claim(conversation)
@@ -145,7 +147,7 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
         tracker = rasa.tracker(conversation.id, include_events="NONE")
     except requests.RequestException:
         return _unavailable(conversation)
-    return store_bot_replies(conversation, replies, tracker)
+    return store_bot_replies(conversation, replies, tracker, handoff_check)
 
 
 def _claim_for_bot(conversation: Conversation, answered: bool) -> bool:
@@ -178,9 +180,11 @@ def _claim_for_bot(conversation: Conversation, answered: bool) -> bool:
 
 
 def store_bot_replies(conversation: Conversation, replies: List[Reply],
-                      tracker: Dict[str, Any]) -> List[Message]:
+                      tracker: Dict[str, Any],
+                      handoff_check: Optional[handoffs.HandoffCheck] = None) -> List[Message]:
     """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff.
 
+    Unless ``handoff_check`` refuses it (over the client's limit): then the user is told.
     Nothing is stored when the chat left the bot during the turn (``_claim_for_bot``).
     """
     if not _claim_for_bot(conversation, answered=True):
@@ -203,14 +207,25 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
         stored.append(message)
         db.session.add(message)
         if meta.get("handoff"):
-            wait_for_staff(conversation)
-            if offline.applies():  # nobody to join: offer to answer by e-mail instead
-                message.text = offline.open_ticket(conversation)
-                message.details = {**meta, "offline_offer": True, "assistant_text": reply.text}
+            _hand_off(conversation, message, handoff_check)
         if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):
             conversations.mark_closed(conversation)
     db.session.commit()
     return stored
+
+
+def _hand_off(conversation: Conversation, message: Message,
+              check: Optional[handoffs.HandoffCheck]) -> None:
+    """The bot's reply ``message`` asks for staff: a wait, an offline question, or a refusal."""
+    details, said = message.details, message.text
+    if conversation.waiting_since is None and not handoffs.allowed(check):
+        message.text = handoffs.text("limited", conversation.language)
+        message.details = {**details, "handoff_limited": True, "assistant_text": said}
+        return
+    wait_for_staff(conversation)
+    if offline.applies():  # nobody to join: offer to answer by e-mail instead
+        message.text = offline.open_ticket(conversation)
+        message.details = {**details, "offline_offer": True, "assistant_text": said}
 
 
 def _unavailable(conversation: Conversation) -> List[Message]:

@@ -2,7 +2,8 @@
 
 Outside office hours, or with nobody online, a chat asking for staff becomes a ticket: the
 center's mailbox gets an e-mail, and the staff reply reaches the user by e-mail, and in the
-chat if it is still open.
+chat if it is still open. Both e-mails are only stored in the outbox here: the mailer
+process (``flask mail send``) sends them, never the web request.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from flask import current_app
 from assistant.chat import presence
 from assistant.chat.office_hours import when
 from assistant.extensions import db
-from assistant.mail import outbox
 from assistant.mail.ticket import queue_center_notice, queue_staff_reply
 from assistant.models import Conversation, Message, Sender, State, Ticket, TicketStatus, utcnow
 
@@ -96,8 +96,7 @@ def answer_waiting_user(conversation: Conversation, text: str) -> Optional[Messa
     message = Message(conversation=conversation, sender=Sender.BOT, text=reply,
                       language=language, details={"ticket": ticket.status.value})
     db.session.add(message)
-    db.session.commit()
-    outbox.send_queued()
+    db.session.commit()  # the center's notice waits in the outbox for the mailer
     return message
 
 
@@ -108,8 +107,7 @@ def email_staff_reply(message: Message) -> None:
         return
     queue_staff_reply(ticket, message)
     ticket.status, ticket.answered_at = TicketStatus.ANSWERED, ticket.answered_at or utcnow()
-    db.session.commit()
-    outbox.send_queued()
+    db.session.commit()  # the mailer sends it
 
 
 def find_email(text: str) -> Optional[str]:

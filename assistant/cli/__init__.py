@@ -1,8 +1,9 @@
 """The ``flask`` commands of the service, one module per command group.
 
 ``flask users ...``, ``flask privacy ...``, ``flask conversations ...``, ``flask mail ...``,
-``flask report``, ``flask demo-data``, ``flask training ...`` (``flask canned seed`` comes
-with the console's canned-answers blueprint, ``flask db ...`` with Flask-Migrate).
+``flask report``, ``flask demo-data``, ``flask training ...``, ``flask jobs work`` (the
+worker) (``flask canned seed`` comes with the console's canned-answers blueprint,
+``flask db ...`` with Flask-Migrate).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from flask import Flask
 
 from assistant.cli.accounts import users
 from assistant.cli.housekeeping import conversations, mail
+from assistant.cli.jobs import jobs
 from assistant.cli.privacy import privacy
 from assistant.cli.reports import demo_data, report
 from assistant.cli.training import training
 
-COMMANDS = (users, privacy, conversations, mail, report, demo_data, training)
+COMMANDS = (users, privacy, conversations, mail, report, demo_data, training, jobs)
 
 
 def register(app: Flask) -> None:

@@ -1,4 +1,8 @@
-"""``flask conversations ...`` and ``flask mail ...``: closing idle chats, sending the outbox."""
+"""``flask conversations ...`` and ``flask mail ...``: idle chats and stale waits, the outbox.
+
+The mailer (``flask mail send --every 60``) is the only process that connects to SMTP: web
+requests only store mail in the outbox.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import click
 from flask.cli import AppGroup
 
 from assistant.chat import conversations as store
+from assistant.chat import handoffs
 from assistant.cli.loops import EVERY, repeat
 from assistant.mail import outbox
 
@@ -20,10 +25,16 @@ def conversations() -> None:
 @conversations.command("close-inactive")
 @click.option("--minutes", type=click.IntRange(min=1), envvar="INACTIVITY_MINUTES",
               default=30, show_default=True, help="idle time before a chat is closed")
+@click.option("--handoff-minutes", type=click.IntRange(min=1), envvar="HANDOFF_EXPIRY_MINUTES",
+              default=120, show_default=True,
+              help="wait for staff before the chat goes back to the bot")
 @EVERY
-def close_inactive(minutes: int, every: int) -> None:
-    """Close idle chats; each user gets the satisfaction question once."""
+def close_inactive(minutes: int, handoff_minutes: int, every: int) -> None:
+    """Expire stale waits for staff, close idle chats (satisfaction question once)."""
     def step() -> None:
+        expired = handoffs.expire_stale(dt.timedelta(minutes=handoff_minutes))
+        if expired or not every:
+            click.echo(f"expired {expired} wait(s) for staff")
         closed = store.close_inactive(dt.timedelta(minutes=minutes))
         if closed or not every:
             click.echo(f"closed {closed} inactive conversation(s)")

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -46,6 +46,10 @@ from knowledge.topics import TOPIC_TITLES
 blueprint = Blueprint("console", __name__, url_prefix="/console",
                       template_folder="templates", static_folder="static")
 WAITING = Conversation.state == State.WAITING_FOR_STAFF
+QUEUE_PAGE = 50  # waiting chats per page of the queue (``?page=``), oldest waits first
+# How much of the status the console's poller gets: the oldest waits, each with a preview.
+STATUS_CHATS = 50
+PREVIEW_CHARS = 80
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -75,24 +79,46 @@ def logout() -> Response:
 @blueprint.get("/")
 @roles_required(*CHAT_ROLES)
 def queue() -> str:
-    """Chats waiting for staff (longest wait first) and chats being handled, filtered."""
+    """Chats waiting for staff (oldest first, ``QUEUE_PAGE`` a page), chats handled; filtered.
+
+    The page's ``data-waiting-ids`` (the oldest waits, as ``queue/status.json`` lists them)
+    and ``data-waiting-count`` (all waits) let the page reload when the queue changes.
+    """
     form = filters.FilterForm(request.args)
     chosen = form.values()
     chats = select(Conversation).options(selectinload(Conversation.labels),
                                          selectinload(Conversation.assigned_to))
-    waiting = db.session.scalars(filters.apply(
-        chats.where(WAITING)
-        .order_by(Conversation.waiting_since, Conversation.id), chosen, current_user)).all()
+    waiting_query = filters.apply(chats.where(WAITING), chosen, current_user)
+    total = db.session.scalar(select(func.count()).select_from(waiting_query.subquery())) or 0
+    pages = max(1, -(-total // QUEUE_PAGE))
+    page = min(max(parse_id(request.args.get("page", "1")) or 1, 1), pages)
+    waiting = db.session.scalars(
+        waiting_query.order_by(Conversation.waiting_since, Conversation.id)
+        .offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE)).all()
     handled = db.session.scalars(filters.apply(
         chats.where(Conversation.state == State.WITH_STAFF)
         .order_by(Conversation.updated_at.desc()), chosen, current_user)).all()
     last = last_user_messages([chat.id for chat in [*waiting, *handled]])
     return render_template(
         "console/queue.html", filter_form=form, filtered=bool(chosen),
-        waiting_ids=db.session.scalars(select(Conversation.id).where(WAITING)).all(),
+        waiting_ids=db.session.scalars(_oldest_waits().with_only_columns(Conversation.id)).all(),
+        waiting_total=total, page=page, pages=pages, page_url=_page_url,
         waiting=[{"chat": chat, "minutes": _minutes_since(chat.waiting_since),
                   "last": last.get(chat.id, "")} for chat in waiting],
         handled=[{"chat": chat, "last": last.get(chat.id, "")} for chat in handled])
+
+
+def _oldest_waits() -> Select[Conversation]:
+    """The chats waiting longest (``STATUS_CHATS`` of them), oldest first."""
+    return (select(Conversation).where(WAITING)
+            .order_by(Conversation.waiting_since, Conversation.id).limit(STATUS_CHATS))
+
+
+def _page_url(page: int) -> str:
+    """The queue's URL with the same filters, at ``page``."""
+    args: dict[str, Any] = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for("console.queue", **args)
 
 
 def last_user_messages(chat_ids: list[str]) -> dict[str, str]:
@@ -200,11 +226,6 @@ def messages_json(conversation_id: str) -> Any:
     return jsonify(messages=rows, state=chat.state.value)
 
 
-# How much of the status the console's poller gets: the oldest waits, each with a preview.
-STATUS_CHATS = 50
-PREVIEW_CHARS = 80
-
-
 @blueprint.app_context_processor
 def waiting_counter() -> dict[str, Callable[[], int]]:
     """``waiting_count()`` in templates: the header counter's value before the first poll."""
@@ -223,9 +244,7 @@ def queue_status() -> Any:
     Every open console page asks every few seconds: the request also marks its user online.
     """
     presence.touch(current_user)
-    chats = db.session.scalars(select(Conversation).where(WAITING)
-                               .order_by(Conversation.waiting_since, Conversation.id)
-                               .limit(STATUS_CHATS)).all()
+    chats = db.session.scalars(_oldest_waits()).all()
     previews = last_user_messages([chat.id for chat in chats])
     return jsonify(
         waiting=_waiting_count(),

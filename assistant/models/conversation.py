@@ -151,7 +151,8 @@ class AnswerFeedback(Base):
 
 
 class Handoff(Base):
-    """One wait for staff: requested (user asked, bot gave up, or assistant down), then taken."""
+    """One wait for staff: requested (user asked, bot gave up, or assistant down), then taken,
+    or expired (nobody took it in time: the chat went back to the bot)."""
 
     __tablename__ = "handoffs"
 
@@ -160,6 +161,7 @@ class Handoff(Base):
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     taken_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     staff_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    expired_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
 

@@ -58,6 +58,13 @@ def language_of(text: str) -> str:
     return "mixed" if guess.mixed else guess.language
 
 
+def rasa_executable() -> str:
+    """The rasa a run calls (``TRAINING_RASA``; Rasa's own venv unless configured)."""
+    if has_app_context():
+        return str(current_app.config.get("TRAINING_RASA") or RASA)
+    return str(RASA)
+
+
 def timeout_seconds() -> float:
     """How long one rasa command may run (``TRAINING_TIMEOUT_SECONDS``)."""
     if has_app_context():
@@ -75,7 +82,7 @@ def rasa_command(arguments: list[str], cwd: Path, log: Log) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
            "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
     limit = timeout_seconds()
-    with subprocess.Popen([str(RASA), *arguments], cwd=cwd, env=env, text=True,
+    with subprocess.Popen([rasa_executable(), *arguments], cwd=cwd, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           start_new_session=True) as process:
         try:

@@ -3,10 +3,11 @@
 A candidate is evaluated against the active model and activated only if no overall or
 per-language figure drops by more than the margin. A run goes queued -> running ->
 activated | refused | failed, with its current step and a log in ``TrainingRun`` (the
-console shows them as they change). Activation loads the model into the running Rasa server
-through its HTTP API (``PUT /model``: the old model answers until the new one is ready) and
-keeps the file in ``models/`` (the newest file there is what ``rasa run`` loads after a
-restart). Earlier models stay, for rollback.
+console shows them as they change). The console queues a run as a ``train`` job; the worker
+process (``flask jobs work``) runs it, never a web process. Activation loads the model into
+the running Rasa server through its HTTP API (``PUT /model``: the old model answers until
+the new one is ready) and keeps the file in ``models/`` (the newest file there is what
+``rasa run`` loads after a restart). Earlier models stay, for rollback.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import threading
 from pathlib import Path
 from typing import Optional
 
 import requests
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select
 
+from assistant import jobs
 from assistant.extensions import db
-from assistant.models import TrainingRun, TrainingStatus, User, as_utc, utcnow
+from assistant.models import Job, TrainingRun, TrainingStatus, User, as_utc, utcnow
 from assistant.rasa import current_rasa
 from assistant.records import audit
 from assistant.training.evaluation import (
@@ -40,6 +41,8 @@ LOG_LIMIT = 20000
 # A run still "running" after this long was cut off (the service stopped): it no longer
 # blocks new runs.
 STALE_AFTER = dt.timedelta(hours=2)
+JOB_KIND = "train"
+JOB_LANE = "training"  # one training run at a time, however many workers
 
 
 class TrainingError(RuntimeError):
@@ -67,9 +70,14 @@ def margin() -> float:
     return float(current_app.config["TRAINING_MARGIN"])
 
 
-def start(user: Optional[User], app: Optional[Flask] = None, margin_points: Optional[float] = None,
+def start(user: Optional[User], margin_points: Optional[float] = None,
           background: bool = True) -> TrainingRun:
-    """Queue a run and start it (in a thread of this process when ``background``)."""
+    """Queue a run: a ``train`` job for the worker process when ``background``, else run it here.
+
+    The run and its job are stored in one transaction; the worker (``flask jobs work``) runs
+    training jobs one at a time (lane ``training``), and runs a job again if it was killed
+    during it.
+    """
     points = margin() if margin_points is None else margin_points
     busy = db.session.scalar(select(TrainingRun).where(TrainingRun.status.in_(ACTIVE_STATES)))
     if busy is not None and as_utc(busy.created_at) < utcnow() - STALE_AFTER:
@@ -82,19 +90,17 @@ def start(user: Optional[User], app: Optional[Flask] = None, margin_points: Opti
     db.session.add(run)
     db.session.flush()
     audit.record(user, "training started", f"run {run.id}", margin=points)
-    db.session.commit()
     if background:
-        app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-        threading.Thread(target=_in_app, args=(app, run.id, points), daemon=True).start()
-    else:
+        jobs.enqueue(JOB_KIND, {"run": run.id, "margin": points}, lane=JOB_LANE, commit=False)
+    db.session.commit()
+    if not background:
         execute(run.id, points)
     return run
 
 
-def _in_app(app: Flask, run_id: int, points: float) -> None:
-    with app.app_context():
-        execute(run_id, points)
-        db.session.remove()
+def run_job(job: Job) -> None:
+    """The worker's handler of ``train`` jobs: execute the run (again, if it was cut off)."""
+    execute(int(job.payload["run"]), float(job.payload["margin"]))
 
 
 class _Progress:
@@ -117,8 +123,12 @@ def execute(run_id: int, points: float) -> TrainingRun:
     """Validate, train, evaluate both models, gate, activate; never raises for a bad run."""
     run = db.session.get(TrainingRun, run_id)
     assert run is not None
+    if run.status not in ACTIVE_STATES:
+        return run  # finished already (a job run again after its end was recorded)
     space = workspace()
     progress = _Progress(run)
+    if run.status == TrainingStatus.RUNNING:
+        progress.log("== the previous attempt was cut off (the worker stopped); starting again")
     run.status = TrainingStatus.RUNNING
     try:
         progress.step("validating the training data (rasa data validate)")

@@ -1,8 +1,9 @@
 """Rate limits (Flask-Limiter) and security headers for every response.
 
 Limits: per client address on the public API and on the conversations it starts, per
-conversation on its messages, per client address on event streams, and on console sign-in
-attempts per address and per account (login throttling). They are settings
+conversation on its messages, per client address on event streams and on requests for staff
+(``handoff_allowed``, counted when a reply of the bot would start a new wait), and on console
+sign-in attempts per address and per account (login throttling). They are settings
 (``RATE_LIMIT_*``); counters live in memory, or in Redis with
 ``RATE_LIMIT_STORAGE=redis://...`` when several workers serve. Behind reverse proxies,
 ``TRUSTED_PROXIES`` (how many) makes the client address the one in their
@@ -19,6 +20,7 @@ from flask import Flask, current_app, request
 from flask import Response as FlaskResponse
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -61,6 +63,19 @@ def login_limit() -> str:
 def stream_limit() -> str:
     """Event streams per client address (each one holds a worker thread while it lasts)."""
     return str(current_app.config["RATE_LIMIT_STREAM"])
+
+
+def handoff_limit() -> str:
+    """Requests for staff (new waits) per client address."""
+    return str(current_app.config["RATE_LIMIT_HANDOFF"])
+
+
+def handoff_allowed() -> bool:
+    """Count a new wait for staff of the request's client address; False once over the limit.
+
+    The chat API hands it to the chat core, which asks only when a wait would start.
+    """
+    return limiter.limiter.hit(parse(handoff_limit()), "handoff", get_remote_address())
 
 
 def login_account_key() -> str:

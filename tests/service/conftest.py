@@ -25,6 +25,7 @@ TEST_SETTINGS = {"rate_limit_client": "100000 per minute",
                  "rate_limit_new_conversation": "10000 per minute",
                  "rate_limit_login": "10000 per minute",
                  "rate_limit_stream": "10000 per minute",
+                 "rate_limit_handoff": "10000 per minute",
                  "offline_handoff": False}
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.chat.satisfaction import RATING_PAYLOAD
-from assistant.models import AnswerFeedback, Conversation, Message, Rating
+from assistant.models import AnswerFeedback, Conversation, Job, JobState, Message, Rating
 from tests.service.conftest import make_app
 from tests.support.console_helpers import create_user, csrf_token, login
 from tests.support.fake_line import SECRET, TOKEN, fake_line_server, fixture, sign
@@ -37,8 +37,11 @@ def fake(line):
 
 @pytest.fixture
 def webhook(line):
-    """Post a fixture, correctly signed, to the webhook; returns the response."""
-    _, app = line
+    """Post a fixture, correctly signed, to the webhook, then run the worker; the response.
+
+    The request only queues the event: nothing reaches LINE before the worker runs it.
+    """
+    fake, app = line
     client = app.test_client()
 
     def post(name, signature=None, **values):
@@ -46,8 +49,15 @@ def webhook(line):
         values.setdefault("reply_token", new_id())
         values.setdefault("message_id", str(uuid.uuid4().int)[:18])
         body = fixture(name, **values)
-        return client.post(WEBHOOK, data=body, content_type="application/json",
-                           headers={"X-Line-Signature": signature or sign(body)})
+        calls = len(fake.calls)
+        response = client.post(WEBHOOK, data=body, content_type="application/json",
+                               headers={"X-Line-Signature": signature or sign(body)})
+        assert len(fake.calls) == calls  # answered before any LINE call
+        worker = app.test_cli_runner().invoke(args=["jobs", "work"])
+        assert worker.exit_code == 0, worker.output
+        assert stored(line, lambda s: s.scalars(select(Job.error).where(
+            Job.state == JobState.FAILED)).all()) == []
+        return response
     return post
 
 

@@ -40,7 +40,7 @@ def rows(n):
         "article_revisions": {"article_id": "visa-overstay", "user_id": n, "created_at": NOW,
                               "before": "a", "after": "b"},
         "handoffs": {"conversation_id": chat, "requested_at": NOW, "taken_at": NOW,
-                     "staff_user_id": n},
+                     "staff_user_id": n, "expired_at": None},
         "audit_events": {"user_id": n, "created_at": NOW, "action": "model activated",
                          "target": "m", "details": {}},
         "message_reviews": {"message_id": n, "user_id": n, "outcome": "dismissed",
@@ -62,6 +62,9 @@ def rows(n):
                            "updated_at": NOW},
         "answer_feedback": {"message_id": n, "conversation_id": chat, "helpful": True,
                             "created_at": NOW, "updated_at": NOW},
+        "jobs": {"id": n, "kind": "train", "key": f"job-{n}", "lane": None,
+                 "payload": {"run_id": n}, "state": "done", "attempts": 1, "run_after": NOW,
+                 "created_at": NOW, "finished_at": NOW},
     }
 
 

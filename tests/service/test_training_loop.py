@@ -134,6 +134,10 @@ def test_annotate_retrain_gate_activate_refuse_and_roll_back(project, running, t
     started = trainer.post("/console/training/runs",
                            data={"csrf_token": csrf_token(trainer, "/console/training/runs")})
     assert started.status_code == 302
+    queued = trainer.get(started.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'id="run-status"[^>]*>queued<', queued)  # the web process only queues
+    worker = trainer_app.test_cli_runner().invoke(args=["jobs", "work"])  # the worker runs it
+    assert worker.exit_code == 0 and "ran 1 job(s)" in worker.output, worker.output
     status, run_page = wait_for_run(trainer, started.headers["Location"])
     assert status == "activated", run_page
     assert 'id="comparison"' in run_page and "held_out" in run_page

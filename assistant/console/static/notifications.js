@@ -106,7 +106,8 @@
   }
 
   // Queue page: keep the minutes current; reload when other chats wait than when it was
-  // drawn (data-waiting-ids: every waiting chat, also those a filter hides).
+  // drawn (data-waiting-ids: the oldest waits, also those a filter hides, as the status lists
+  // them; data-waiting-count: all waiting chats).
   // A hidden tab waits until it is seen, so a notification it raised stays clickable.
   var reloadPending = false;
   function reloadWhenSeen() {
@@ -124,7 +125,7 @@
       listed[row.getAttribute("data-chat-id")] = row;
     });
     var known = (queueList.getAttribute("data-waiting-ids") || "").split(" ").filter(Boolean);
-    var changed = known.length !== status.waiting;
+    var changed = Number(queueList.getAttribute("data-waiting-count")) !== status.waiting;
     status.waiting_chats.forEach(function (chat) {
       var row = listed[chat.id];
       if (row) row.querySelector(".minutes").textContent = chat.minutes + " min";
