@@ -162,7 +162,8 @@ def _service_healthy(url: str) -> bool:
 MEASUREMENT_RATE_LIMITS = {"RATE_LIMIT_CLIENT": "1000000 per minute",
                            "RATE_LIMIT_CONVERSATION": "1000000 per minute",
                            "RATE_LIMIT_NEW_CONVERSATION": "1000000 per minute",
-                           "RATE_LIMIT_STREAM": "1000000 per minute"}
+                           "RATE_LIMIT_STREAM": "1000000 per minute",
+                           "RATE_LIMIT_HANDOFF": "1000000 per minute"}
 
 
 @contextmanager

@@ -4,14 +4,12 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
 
-from scripts.servers import free_port
+from tests.support.local_server import serving
 
 FIXTURES = Path(__file__).parent / "fixtures" / "line"
 SECRET = "test-channel-secret"
@@ -86,11 +84,5 @@ class FakeLine:
 def fake_line_server():
     """Run a FakeLine on a free port; yields (fake, base_url)."""
     fake = FakeLine()
-    port = free_port()
-    server = make_server("127.0.0.1", port, fake.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake, f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
+    with serving(fake.app) as url:
+        yield fake, url

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
 
-from scripts.servers import free_port
+from tests.support.local_server import serving
 
 
 class FakeRasa:
@@ -50,14 +48,8 @@ class FakeRasa:
 def fake_rasa_server(delay: float = 0.0) -> Iterator[tuple[FakeRasa, str]]:
     """Run a FakeRasa on a free port; yields (fake, base_url)."""
     fake = FakeRasa(delay)
-    port = free_port()
-    server = make_server("127.0.0.1", port, fake.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake, f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
+    with serving(fake.app) as url:
+        yield fake, url
 
 
 FAKE_RASA_CLI = '''#!{python}
