@@ -142,12 +142,11 @@ def test_console_transcript_after_must_be_a_message_id(tmp_path, after):
     assert staff.get(f"/console/conversations/{chat}/messages.json?after=0").status_code == 200
 
 
-def test_a_training_command_past_its_time_limit_is_killed(tmp_path, monkeypatch):
+def test_a_training_command_past_its_time_limit_is_killed(tmp_path):
     fake = tmp_path / "rasa"  # hangs, with a child process holding its output open
     fake.write_text(f"#!/bin/sh\necho training\nsleep 30 &\necho $! > {tmp_path}/child\nwait\n")
     fake.chmod(0o755)
-    monkeypatch.setattr(evaluation, "RASA", fake)
-    app = app_with(tmp_path, training_timeout_seconds=1.0)
+    app = app_with(tmp_path, training_timeout_seconds=1.0, training_rasa=str(fake))
     log: list[str] = []
     started = time.monotonic()
     with app.app_context(), pytest.raises(evaluation.EvaluationError, match="timed out after 1 s"):

@@ -251,6 +251,8 @@ def test_what_postgresql_cannot_store_or_find_is_refused_or_cleaned(public_app):
                    message_id="1234567890")
     assert client.post(WEBHOOK, data=body, content_type="application/json",
                        headers={"X-Line-Signature": sign(body)}).status_code == 200
+    worker = public_app.test_cli_runner().invoke(args=["jobs", "work"])  # the event's job
+    assert worker.exit_code == 0, worker.output
     with public_app.app_context():
         line_chat = db.session.scalar(select(Conversation.id).where(
             Conversation.external_user_id == user))
