@@ -21,7 +21,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge nlu common tests scripts
 
-.PHONY: help setup browser train migrate run test lint imports typecheck validate kb-check kb-eval postgres redis run-scale load pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser train migrate run test lint imports typecheck validate kb-check kb-eval postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -103,6 +103,9 @@ run-scale: setup train postgres redis ## Scale-out: 2 web workers, 2 Rasa server
 
 load: setup train postgres redis ## Load test of the scale-out profile (50 users, 5 min, a Rasa server killed) -> docs/benchmarks.md
 	$(SERVICE_VENV)/bin/python -m scripts.load.run --record
+
+load-streams: setup train postgres redis ## Chat p95 with 500 open event streams vs none (scale-out profile) -> docs/benchmarks.md
+	$(SERVICE_VENV)/bin/python -m scripts.load.streams --record
 
 redis: ## Use the Redis at 127.0.0.1:6379, or install and start Debian's
 	bash scripts/redis.sh

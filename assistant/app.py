@@ -57,7 +57,7 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
                                              settings.line_channel_access_token,
                                              settings.line_api_url)
     security.init_app(app, settings.rate_limit_storage)
-    push.init_app(app, settings.redis_url)
+    push.init_app(app, settings.redis_url, settings.stream_poll_seconds)
     csrf = CSRFProtect(app)
     for blueprint in CSRF_EXEMPT:
         csrf.exempt(blueprint)
@@ -91,6 +91,8 @@ def config(settings: Settings) -> dict[str, Any]:
         RATE_LIMIT_STREAM=settings.rate_limit_stream,
         RATE_LIMIT_HANDOFF=settings.rate_limit_handoff,
         STREAM_SECONDS=settings.stream_seconds,
+        STREAM_MAX_PER_CLIENT=settings.stream_max_per_client,
+        STREAM_MAX_PER_CONVERSATION=settings.stream_max_per_conversation,
         PRESENCE_SECONDS=settings.presence_seconds,
         CONSOLE_POLL_SECONDS=settings.console_poll_seconds,
         OFFLINE_HANDOFF=settings.offline_handoff,

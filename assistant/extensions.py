@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import redis
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
@@ -15,6 +16,18 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# Redis connections per process and pool. Under the gevent worker hundreds of requests run
+# at once: beyond this many, a request waits (up to REDIS_WAIT_SECONDS) for a free connection
+# instead of failing as redis-py's default pool (100 connections) then does.
+REDIS_CONNECTIONS = 50
+REDIS_WAIT_SECONDS = 10
+
+
+def redis_pool(url: str) -> redis.BlockingConnectionPool:
+    """A pool of connections to the Redis at ``url`` whose users wait for a free one."""
+    return redis.BlockingConnectionPool.from_url(url, max_connections=REDIS_CONNECTIONS,
+                                                 timeout=REDIS_WAIT_SECONDS)
 
 
 @event.listens_for(Engine, "connect")

@@ -79,13 +79,20 @@ class Settings:
     rate_limit_conversation: str = "30 per minute"
     rate_limit_new_conversation: str = "30 per hour"
     rate_limit_login: str = "10 per 5 minutes"  # per client address and per account
-    # Event streams (each holds a worker thread) per client address.
-    rate_limit_stream: str = "30 per minute"
+    # New event streams per client address (a widget opens one about every minute).
+    rate_limit_stream: str = "60 per minute"
     # Requests for staff (new waits) per client address of the chat API.
     rate_limit_handoff: str = "5 per hour"
     rate_limit_storage: str = "memory://"
     # How long one Server-Sent Events response lasts before the browser reconnects.
-    stream_seconds: float = 25.0
+    stream_seconds: float = 55.0
+    # Event streams open at once, per client address and per conversation, in each web
+    # worker process; one more is refused (429).
+    stream_max_per_client: int = 20
+    stream_max_per_conversation: int = 3
+    # How often each web worker reads the conversations its streams watch, for changes
+    # made where no push reaches it (another process without Redis, a lost Redis message).
+    stream_poll_seconds: float = 2.0
     # Redis for the push channel between workers ("" = streams poll the database).
     redis_url: str = ""
     max_text_length: int = 2000
@@ -135,14 +142,15 @@ class Settings:
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
         ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
         ``RATE_LIMIT_CLIENT``, ``RATE_LIMIT_CONVERSATION``, ``RATE_LIMIT_NEW_CONVERSATION``,
-        ``RATE_LIMIT_LOGIN``, ``RATE_LIMIT_STREAM``, ``RATE_LIMIT_HANDOFF``,
-        ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
-        (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail
-        question), ``AUTO_ASSIGN=1`` (give each waiting chat to the least busy staff member
-        online), ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``,
-        ``SMTP_URL``, ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``,
-        ``LINE_API_URL``, ``TRAINING_TIMEOUT_SECONDS`` (per rasa command of a training run),
-        ``SECURE_COOKIES=1`` and ``HSTS=1`` when served over HTTPS.
+        ``RATE_LIMIT_LOGIN``, ``RATE_LIMIT_STREAM``, ``RATE_LIMIT_HANDOFF``, ``STREAM_SECONDS``,
+        ``STREAM_MAX_PER_CLIENT``, ``STREAM_MAX_PER_CONVERSATION``, ``STREAM_POLL_SECONDS`` (event
+        streams), ``RATE_LIMIT_STORAGE`` (``memory://`` or ``redis://host:port``), ``REDIS_URL``
+        (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail question),
+        ``AUTO_ASSIGN=1`` (give each waiting chat to the least busy staff member online),
+        ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``, ``SMTP_URL``,
+        ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``, ``LINE_API_URL``,
+        ``TRAINING_TIMEOUT_SECONDS`` (per rasa command of a training run), ``SECURE_COOKIES=1`` and
+        ``HSTS=1`` when served over HTTPS.
 
         ``PRODUCTION=1`` requires ``SECRET_KEY`` and turns ``SECURE_COOKIES`` and ``HSTS`` on
         unless they are set to 0.
@@ -172,6 +180,11 @@ class Settings:
                                          or cls.rate_limit_new_conversation),
             rate_limit_login=env("RATE_LIMIT_LOGIN") or cls.rate_limit_login,
             rate_limit_stream=env("RATE_LIMIT_STREAM") or cls.rate_limit_stream,
+            stream_seconds=float(env("STREAM_SECONDS") or cls.stream_seconds),
+            stream_max_per_client=int(env("STREAM_MAX_PER_CLIENT") or cls.stream_max_per_client),
+            stream_max_per_conversation=int(env("STREAM_MAX_PER_CONVERSATION")
+                                            or cls.stream_max_per_conversation),
+            stream_poll_seconds=float(env("STREAM_POLL_SECONDS") or cls.stream_poll_seconds),
             rate_limit_handoff=env("RATE_LIMIT_HANDOFF") or cls.rate_limit_handoff,
             rate_limit_storage=env("RATE_LIMIT_STORAGE") or cls.rate_limit_storage,
             redis_url=env("REDIS_URL", ""),

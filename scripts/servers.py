@@ -171,22 +171,34 @@ def web_service(running: RunningAssistant, database_url: str,
                 log_dir: Path = ROOT / "var" / "log", workers: int = 1,
                 extra_env: Optional[Dict[str, str]] = None) -> Iterator[str]:
     """The web service (gunicorn, as in ``make run``) on a free port; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url,
-           "RASA_URLS": running.rasa_urls, "RASA_AUTH_TOKEN": running.rasa.auth_token,
+    env = {"RASA_URLS": running.rasa_urls, "RASA_AUTH_TOKEN": running.rasa.auth_token,
            "ACTIONS_PORT": running.actions_url.rsplit(":", 1)[1], **(extra_env or {})}
+    with gunicorn_service(database_url, env, log_dir, workers) as url:
+        yield url
+
+
+@contextmanager
+def gunicorn_service(database_url: str, extra_env: Dict[str, str],
+                     log_dir: Path = ROOT / "var" / "log", workers: int = 1,
+                     ready: Callable[[str], bool] = _service_healthy) -> Iterator[str]:
+    """The web service under gunicorn with its production settings, on a migrated database.
+
+    ``ready(url)`` says when it serves (default: ``/api/health`` answers 200).
+    """
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, **extra_env}
     subprocess.run([str(SERVICE_BIN / "flask"), "--app", "assistant.app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     with open(log_dir / f"web-{port}.log", "w") as log:
         process = subprocess.Popen(
-            [str(SERVICE_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-             str(workers), "--worker-class", "gthread", "--threads", "8",
+            [str(SERVICE_BIN / "gunicorn"), "--config", "python:assistant.gunicorn_config",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "assistant.app:create_app()"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait(lambda: _service_healthy(url), "web service", [process])
+        _wait(lambda: ready(url), "web service", [process])
         yield url
     finally:
         process.terminate()

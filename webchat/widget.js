@@ -237,6 +237,7 @@
   }
 
   function setState(next, language) {
+    if (next === "closed" && state.state !== "closed") stopListening();
     state.state = next || state.state;
     if (language && language !== state.language) { state.language = language; applyStrings(); }
     save();
@@ -293,17 +294,36 @@
       .then(function () { typing.hidden = true; });
   }
 
-  var source = null;
-  function listen() {
-    if (!state.conversation || !window.EventSource) return;
+  // The event stream (staff replies, state changes) is open only while the chat is open on a
+  // visible page; a refused or broken stream is tried again later, waiting longer each time.
+  var source = null, retryTimer = null, retryDelay = 2000;
+  function stopListening() {
     if (source) source.close();
-    source = new EventSource(API + "/api/conversations/" + state.conversation +
-                             "/events?after=" + state.lastId);
-    source.addEventListener("message", function (event) { remember(JSON.parse(event.data)); });
-    source.addEventListener("state", function (event) {
+    source = null;
+    clearTimeout(retryTimer);
+  }
+  function listen() {
+    stopListening();
+    if (!state.conversation || !state.open || document.hidden || state.state === "closed" ||
+        !window.EventSource) return;
+    var stream = new EventSource(API + "/api/conversations/" + state.conversation +
+                                 "/events?after=" + state.lastId);
+    source = stream;
+    stream.addEventListener("open", function () { retryDelay = 2000; });
+    stream.addEventListener("message", function (event) { remember(JSON.parse(event.data)); });
+    stream.addEventListener("state", function (event) {
       setState(JSON.parse(event.data).state);
     });
+    stream.addEventListener("error", function () {
+      // Closed for good (refused, or the service away): try again later; otherwise the
+      // browser reconnects by itself.
+      if (stream !== source || stream.readyState !== EventSource.CLOSED) return;
+      source = null;
+      retryTimer = setTimeout(listen, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 60000);
+    });
   }
+  document.addEventListener("visibilitychange", listen);
 
   // ---- controls ----------------------------------------------------------------------
   form.addEventListener("submit", function (event) {
@@ -327,7 +347,7 @@
       .then(function () { log.focus(); });
   });
   newChatButton.addEventListener("click", function () {
-    if (source) source.close();
+    stopListening();
     state = { conversation: null, messages: [], lastId: 0, state: "bot",
               language: state.language, open: true };
     save();
@@ -353,7 +373,7 @@
   eraseButton.addEventListener("click", function () {
     if (!window.confirm(t("eraseConfirm"))) return;
     api("/conversations/" + state.conversation, null, "DELETE").then(function () {
-      if (source) source.close();
+      stopListening();
       state = { conversation: null, messages: [], lastId: 0, state: "bot",
                 language: state.language, open: true };
       save();
@@ -368,6 +388,7 @@
     launcher.hidden = open;
     launcher.setAttribute("aria-expanded", String(open));
     if (open) input.focus(); else launcher.focus();
+    listen();
   }
   launcher.addEventListener("click", function () { toggle(true); });
   minimise.addEventListener("click", function () { toggle(false); });
@@ -379,6 +400,5 @@
   applyTextLimit();
   renderAll();
   toggle(Boolean(state.open));
-  listen();
   syncVotes();
 })();

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import time
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import requests
-from flask import Blueprint, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, current_app, jsonify, request
 from flask import Response as FlaskResponse
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
+from assistant.api import streams
 from assistant.api.openapi import spec
+from assistant.api.replies import after_id, conversation_reply
 from assistant.chat import conversations, feedback, messages
 from assistant.chat.errors import ConversationError
-from assistant.chat.push import Wait, push
 from assistant.extensions import db
 from assistant.limits import max_text_length
-from assistant.models import MAX_MESSAGE_ID, Conversation, Message, State, parse_id
+from assistant.models import parse_id
 from assistant.rasa import current_rasa
 from assistant.records import privacy
 from assistant.web.security import (
@@ -37,43 +36,6 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 limiter.limit(client_limit, exempt_when=lambda: request.endpoint in {
     "api.health", "api.openapi"})(blueprint)
 Response = Tuple[Any, int]
-POLL_SECONDS = 0.5
-# Message ids are JSON numbers; one beyond a 64-bit integer is a client's mistake.
-LARGEST_AFTER = 2**63 - 1
-# A comment line this often: a client that went away is noticed (the write fails) and idle
-# proxies keep the stream open.
-HEARTBEAT_SECONDS = 5
-
-
-def reply_json(message: Message) -> Dict[str, Any]:
-    """A stored bot or staff message as the API shows it (``feedback``: the user's vote)."""
-    vote = message.feedback
-    return {
-        "id": message.id,
-        "sender": message.sender.value,
-        "text": message.text,
-        "buttons": message.buttons or [],
-        "intent": message.intent,
-        "topic": message.topic,
-        "sources": message.sources or [],
-        "article_ids": [str(article) for article in message.article_ids or []],
-        "passage_id": message.passage_id,
-        "feedback": None if vote is None else vote.helpful,
-    }
-
-
-def conversation_reply(conversation: Conversation, replies: list[Message]) -> Dict[str, Any]:
-    """Replies plus the conversation's state and language."""
-    return {"replies": [reply_json(m) for m in replies], "state": conversation.state.value,
-            "language": conversation.language}
-
-
-def after_id(raw: Optional[str]) -> int:
-    """The message id given as ``after`` (0 if none), or a 400 error."""
-    raw = raw or "0"
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_AFTER:
-        raise ConversationError(400, "invalid_after", "after must be a message id.")
-    return min(int(raw), MAX_MESSAGE_ID)  # beyond the last possible id: nothing after it
 
 
 def without_nul(value: Any) -> Any:
@@ -157,46 +119,8 @@ def list_messages(conversation_id: str) -> Response:
     return jsonify(conversation_reply(conversation, later)), 200
 
 
-@blueprint.get("/conversations/<conversation_id>/events")
-@limiter.limit(stream_limit)
-def events(conversation_id: str) -> FlaskResponse:
-    """Server-Sent Events: each new bot or staff message, and state changes, as they come.
-
-    The stream ends after ``STREAM_SECONDS`` (a setting, 25 by default); browsers
-    reconnect by themselves and send ``Last-Event-ID``, so no message is skipped. Streams
-    have their own limit per client address (``RATE_LIMIT_STREAM``), instead of the API's.
-    """
-    conversation = conversations.find(conversation_id)
-    after = after_id(request.headers.get("Last-Event-ID") or request.args.get("after"))
-    return FlaskResponse(
-        stream_with_context(_event_stream(conversation.id, after, conversation.state)),
-        mimetype="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
-def _event_stream(conversation_id: str, last_id: int, state: State) -> Iterator[str]:
-    with push().waiter(conversation_id) as wait:
-        yield from _events(conversation_id, last_id, state, wait)
-
-
-def _events(conversation_id: str, last_id: int, state: State, wait: Wait) -> Iterator[str]:
-    deadline = time.monotonic() + current_app.config["STREAM_SECONDS"]
-    heartbeat = time.monotonic() + HEARTBEAT_SECONDS
-    yield "retry: 1000\n\n"
-    while time.monotonic() < deadline:
-        if time.monotonic() >= heartbeat:
-            heartbeat = time.monotonic() + HEARTBEAT_SECONDS
-            yield ": heartbeat\n\n"
-        for message in conversations.replies_after(conversation_id, last_id):
-            last_id = message.id
-            yield f"id: {message.id}\nevent: message\ndata: {json.dumps(reply_json(message))}\n\n"
-        current = db.session.get(Conversation, conversation_id)
-        if current is not None and current.state != state:
-            state = current.state
-            yield f"event: state\ndata: {json.dumps({'state': state.value})}\n\n"
-        db.session.rollback()  # end the read transaction: the next poll sees new rows
-        wait(POLL_SECONDS)  # returns early when the conversation changes (Redis pub/sub)
+blueprint.add_url_rule("/conversations/<conversation_id>/events",
+                       view_func=limiter.limit(stream_limit)(streams.events))
 
 
 @blueprint.post("/conversations/<conversation_id>/close")

@@ -22,6 +22,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 
+from assistant.extensions import redis_pool
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -102,6 +104,10 @@ def security_headers(response: FlaskResponse) -> FlaskResponse:
 def init_app(app: Flask, storage_uri: str) -> None:
     """Bind the limiter (counters in ``storage_uri``) and the headers to ``app``."""
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri
+    if storage_uri.startswith(("redis://", "rediss://")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": redis_pool(storage_uri)}
+    # Counters move to memory while their store is unreachable, instead of failing requests.
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     app.after_request(security_headers)

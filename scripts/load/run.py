@@ -55,17 +55,32 @@ def _kill_and_restart(running: RunningAssistant, after: float, timeline: dict[st
     timeline["back"] = time.monotonic() - start
 
 
-def _aggregated() -> dict[str, str]:
-    with open(OUT / "stats_stats.csv", encoding="utf-8") as stats:
-        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+def run_locust(url: str, users: int, seconds: int, prefix: str,
+               sent_file: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Run the chat users of ``locustfile.py`` against ``url`` for ``seconds``.
 
-
-def _failures() -> list[dict[str, str]]:
-    path = OUT / "stats_failures.csv"
+    Returns locust's aggregated row and its failures (files: var/load/``prefix``_*.csv).
+    """
+    subprocess.run(
+        [str(SERVICE_BIN / "locust"), "-f", str(ROOT / "scripts/load/locustfile.py"),
+         "--headless", "-u", str(users), "-r", "10", "-t", f"{seconds}s",
+         "--host", url, "--csv", str(OUT / prefix), "--only-summary"],
+        cwd=ROOT, env={**os.environ, "LOAD_SENT_FILE": str(sent_file)}, check=False,
+        capture_output=True)
+    with open(OUT / f"{prefix}_stats.csv", encoding="utf-8") as stats:
+        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    path = OUT / f"{prefix}_failures.csv"
     if not path.exists():
-        return []
+        return total, []
     with open(path, encoding="utf-8") as failures:
-        return list(csv.DictReader(failures))
+        return total, list(csv.DictReader(failures))
+
+
+def server_errors(failures: list[dict[str, str]]) -> int:
+    """How many of locust's failures were 5xx answers."""
+    return sum(int(row["Occurrences"]) for row in failures
+               if any(f" {code}" in row["Error"] or row["Error"].startswith(str(code))
+                      for code in range(500, 600)))
 
 
 def _stored_check(database: str, sent_file: Path) -> tuple[int, int]:
@@ -101,27 +116,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         killer = threading.Thread(target=_kill_and_restart,
                                   args=(running, args.kill_after, timeline, start), daemon=True)
         killer.start()
-        subprocess.run(
-            [str(SERVICE_BIN / "locust"), "-f", str(ROOT / "scripts/load/locustfile.py"),
-             "--headless", "-u", str(args.users), "-r", "10", "-t", f"{args.seconds}s",
-             "--host", url, "--csv", str(OUT / "stats"), "--only-summary"],
-            cwd=ROOT, env={**os.environ, "LOAD_SENT_FILE": str(sent_file)}, check=False,
-            capture_output=True)
+        total, failures = run_locust(url, args.users, args.seconds, "stats", sent_file)
         killer.join(timeout=120)
         time.sleep(3)  # the last replies are stored
         sent, missing = _stored_check(database, sent_file)
-    total = _aggregated()
-    failures = _failures()
-    server_errors = sum(int(row["Occurrences"]) for row in failures
-                        if any(f" {code}" in row["Error"] or row["Error"].startswith(str(code))
-                               for code in range(500, 600)))
+    errors_5xx = server_errors(failures)
     lines = [
         f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} CPUs: "
         f"`python -m scripts.load.run --users {args.users} --seconds {args.seconds} "
         f"--kill-after {args.kill_after}` (locust {args.users} users, loopback).", "",
         "| requests | failures | 5xx | p50 ms | p95 ms | p99 ms | requests/s |",
         "|---|---|---|---|---|---|---|",
-        f"| {total['Request Count']} | {total['Failure Count']} | {server_errors} | "
+        f"| {total['Request Count']} | {total['Failure Count']} | {errors_5xx} | "
         f"{total['50%']} | {total['95%']} | {total['99%']} | "
         f"{float(total['Requests/s']):.1f} |", "",
         f"Rasa server 1 killed at {timeline.get('killed', float('nan')):.0f} s and answering "
@@ -137,7 +143,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     if args.record:
         write_section("load", lines)
-    return 0 if missing == 0 and server_errors == 0 else 1
+    return 0 if missing == 0 and errors_5xx == 0 else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,43 @@
+"""How the chat API shows messages and conversations, and reads the ``after`` message id."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from assistant.chat.errors import ConversationError
+from assistant.models import MAX_MESSAGE_ID, Conversation, Message
+
+# Message ids are JSON numbers; one beyond a 64-bit integer is a client's mistake.
+LARGEST_AFTER = 2**63 - 1
+
+
+def reply_json(message: Message) -> Dict[str, Any]:
+    """A stored bot or staff message as the API shows it (``feedback``: the user's vote)."""
+    vote = message.feedback
+    return {
+        "id": message.id,
+        "sender": message.sender.value,
+        "text": message.text,
+        "buttons": message.buttons or [],
+        "intent": message.intent,
+        "topic": message.topic,
+        "sources": message.sources or [],
+        "article_ids": [str(article) for article in message.article_ids or []],
+        "passage_id": message.passage_id,
+        "feedback": None if vote is None else vote.helpful,
+    }
+
+
+def conversation_reply(conversation: Conversation, replies: list[Message]) -> Dict[str, Any]:
+    """Replies plus the conversation's state and language."""
+    return {"replies": [reply_json(m) for m in replies], "state": conversation.state.value,
+            "language": conversation.language}
+
+
+def after_id(raw: Optional[str]) -> int:
+    """The message id given as ``after`` (0 if none), or a 400 error."""
+    raw = raw or "0"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_AFTER:
+        raise ConversationError(400, "invalid_after", "after must be a message id.")
+    return min(int(raw), MAX_MESSAGE_ID)  # beyond the last possible id: nothing after it
+
