@@ -63,6 +63,8 @@ def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
         ("handoff_rate_percent", as_number(figures.handoff_rate)),
         ("staff_waits_requested", waits.requested),
         ("staff_waits_taken", waits.taken),
+        ("staff_waits_never_taken", waits.never_taken),
+        ("staff_waits_still_waiting", waits.still_waiting),
         ("staff_wait_median_minutes", waits.median_minutes),
         ("staff_wait_p90_minutes", waits.p90_minutes),
         ("bot_answers", figures.bot_answers),

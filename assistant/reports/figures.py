@@ -24,7 +24,16 @@ from sqlalchemy import select
 
 from assistant.chat.satisfaction import Kpi, kpi, percent
 from assistant.extensions import db
-from assistant.models import Conversation, Handoff, Message, Rating, Sender, main_topic
+from assistant.models import (
+    Conversation,
+    Handoff,
+    Message,
+    Rating,
+    Sender,
+    as_utc,
+    main_topic,
+    utcnow,
+)
 from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
 from assistant.reports.periods import Period
 from common.thai_calendar import bangkok_day
@@ -48,10 +57,17 @@ class RatedChat:
 
 @dataclass(frozen=True)
 class Waits:
-    """Waits for staff requested in the period; minutes for those taken over."""
+    """Waits for staff requested in the period, and how long each lasted.
+
+    A wait lasts until staff took the chat over; one never taken over lasts until it expired
+    back to the bot, until the chat closed, or (still waiting) until now: every wait
+    counts, so chats nobody picked up make the figures worse, not invisible.
+    """
 
     requested: int
     taken: int
+    never_taken: int
+    still_waiting: int
     median_minutes: Optional[float]
     p90_minutes: Optional[float]
 
@@ -134,13 +150,29 @@ def _kpi_by(ratings: list[RatedChat], key: str) -> dict[str, Kpi]:
 
 def _waits(start: dt.datetime, end: dt.datetime) -> Waits:
     rows = db.session.execute(
-        select(Handoff.requested_at, Handoff.taken_at)
-        .where(Handoff.requested_at >= start, Handoff.requested_at < end)).all()
-    minutes = [(taken - requested).total_seconds() / 60 for requested, taken in rows if taken]
+        select(Handoff.requested_at, Handoff.taken_at, Handoff.expired_at,
+               Conversation.closed_at)
+        .join(Conversation).where(Handoff.requested_at >= start, Handoff.requested_at < end)
+    ).all()
+    now = utcnow()
+    ends = [row.taken_at or row.expired_at or _closed_after(row.closed_at, row.requested_at)
+            for row in rows]
+    minutes = [(as_utc(ended or now) - as_utc(row.requested_at)).total_seconds() / 60
+               for row, ended in zip(rows, ends, strict=True)]
+    taken = sum(1 for row in rows if row.taken_at)
+    still_waiting = sum(1 for ended in ends if ended is None)
     if not minutes:
-        return Waits(len(rows), 0, None, None)
-    return Waits(len(rows), len(minutes), round(statistics.median(minutes), 2),
-                 round(_p90(minutes), 2))
+        return Waits(0, 0, 0, 0, None, None)
+    return Waits(len(rows), taken, len(rows) - taken, still_waiting,
+                 round(statistics.median(minutes), 2), round(_p90(minutes), 2))
+
+
+def _closed_after(closed_at: Optional[dt.datetime],
+                  requested_at: dt.datetime) -> Optional[dt.datetime]:
+    """The close that ended a wait (an earlier close, before a reopening, did not)."""
+    if closed_at is None or as_utc(closed_at) < as_utc(requested_at):
+        return None
+    return closed_at
 
 
 def compute(period: Period) -> Figures:

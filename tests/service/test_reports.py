@@ -366,3 +366,33 @@ def test_demo_data_goes_only_into_an_empty_demo_database(module_app, servers, tm
     assert helpfulness.shown > 200 and 0 < helpfulness.not_helpful < helpfulness.helpful
     again = demo_app.test_cli_runner().invoke(args=["demo-data"])
     assert again.exit_code != 0 and "already filled" in again.output
+
+
+def test_waits_never_taken_over_count_until_they_ended(module_app, manager):
+    """One wait taken after 2 min, one that expired to the bot after 20, one whose chat was
+    closed after 40 without staff, one still waiting for 30 min now: 4 waits, 3 never taken
+    over, median of 2/20/30/40 = 25 min (before: "median 2 min, 1 of 4 taken over")."""
+    now = dt.datetime.now(UTC).replace(microsecond=0)
+    with module_app.app_context():
+        def wait(requested, state=State.CLOSED, **ends):
+            chat = Conversation(created_at=requested, state=state,
+                                closed_at=ends.pop("closed_at", None))
+            chat.handoffs.append(Handoff(requested_at=requested, **ends))
+            db.session.add(chat)
+
+        early = now - dt.timedelta(hours=3)
+        wait(early, taken_at=early + dt.timedelta(minutes=2), state=State.WITH_STAFF)
+        wait(early, expired_at=early + dt.timedelta(minutes=20), state=State.BOT)
+        wait(early, closed_at=early + dt.timedelta(minutes=40))
+        wait(now - dt.timedelta(minutes=30), state=State.WAITING_FOR_STAFF)
+        db.session.commit()
+        from assistant.reports.figures import compute
+        from assistant.reports.periods import date_range
+        today = now.astimezone(BANGKOK).date()
+        figures = compute(date_range(today - dt.timedelta(days=1), today))
+    waits = figures.waits
+    assert (waits.requested, waits.taken, waits.never_taken, waits.still_waiting) == (4, 1, 3, 1)
+    assert 25.0 <= waits.median_minutes < 25.5  # the open wait grows while the test runs
+    first = (today - dt.timedelta(days=1)).isoformat()
+    page = manager.get(f"/console/reports/?kind=range&first={first}&last={today.isoformat()}")
+    assert '<td class="number" id="waits-never-taken">3 (1)</td>' in page.get_data(as_text=True)
