@@ -3,7 +3,7 @@
 A message is listed when the NLU was unsure about it (confidence below
 ``LOW_CONFIDENCE``) or did not understand it (fallback), when the answer to it said the
 knowledge base has no answer (``unanswered``) or was marked not helpful by the user (👎), or
-when its chat was rated Dissatisfied or worse, or had to be taken over by staff. The
+when its chat was rated Dissatisfied or worse, or asked for staff (taken over or not). The
 prediction is the intent and confidence of the bot's first answer after the message. Each
 item carries its context: the earlier turns of the chat and the replies to the message.
 Messages a trainer has annotated or dismissed leave the inbox (``MessageReview``), and are
@@ -39,6 +39,7 @@ REASONS = {
     "low_confidence": f"confidence below {LOW_CONFIDENCE:.0%}",
     "dissatisfied": "chat rated Dissatisfied or worse",
     "handed_off": "chat taken over by staff",
+    "asked_for_staff": "chat asked for staff (not taken over)",
 }
 SCANNED_CONVERSATIONS = 300
 CONTEXT_TURNS = 3  # earlier user turns (with their replies) shown with an item
@@ -72,6 +73,12 @@ def _prediction(replies: list[Message]) -> tuple[Optional[str], Optional[float]]
         if reply.sender == Sender.BOT and reply.intent:
             return reply.intent, reply.confidence
     return None, None
+
+
+def prediction_for(message: Message) -> tuple[Optional[str], Optional[float]]:
+    """The intent and confidence the bot answered ``message`` with (None: no bot answer)."""
+    messages = message.conversation.messages
+    return _prediction(_replies(messages, messages.index(message)))
 
 
 def _replies(messages: list[Message], index: int) -> list[Message]:
@@ -119,8 +126,10 @@ def items_of(conversation: Conversation, reviews: dict[int, MessageReview]) -> l
     chat_reasons = []
     if conversation.rating is not None and conversation.rating.level <= 2:
         chat_reasons.append("dissatisfied")
-    if conversation.handoffs:
+    if any(handoff.taken_at for handoff in conversation.handoffs):
         chat_reasons.append("handed_off")
+    elif conversation.handoffs:
+        chat_reasons.append("asked_for_staff")
     items = []
     messages = conversation.messages
     for index, message in enumerate(messages):

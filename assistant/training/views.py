@@ -27,7 +27,7 @@ from assistant.records import audit
 from assistant.training import pipeline
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
-from assistant.training.inbox import REASONS, in_inbox, inbox
+from assistant.training.inbox import REASONS, in_inbox, inbox, prediction_for
 from assistant.training.markup import AnnotationError, Span, example_line
 from assistant.training.nlu_files import (
     YamlFile,
@@ -103,11 +103,15 @@ def annotate(message_id: int) -> Any:
     message = _message(message_id)
     space = workspace()
     form = AnnotationForm()
-    form.intent.choices = [(name, name) for name in known_intents(space.domain)]
+    intents = known_intents(space.domain)
+    form.intent.choices = [(name, name) for name in intents]
     guess = detect_language(message.text)
     if request.method == "GET":
         form.folder.data = "mixed" if guess and guess.mixed else (guess.language if guess
                                                                   else "en")
+        predicted, _ = prediction_for(message)
+        if predicted in intents:  # a quick Save confirms the prediction, not the first intent
+            form.intent.data = predicted
     status = 200
     if form.validate_on_submit():
         try:

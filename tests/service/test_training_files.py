@@ -8,6 +8,7 @@ The service runs as a Flask test app without Rasa; chats are built in the databa
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from ruamel.yaml import YAML
 from sqlalchemy import func, select
 
 from assistant.extensions import db
-from assistant.models import Conversation, Message, MessageReview, Sender
+from assistant.models import Conversation, Handoff, Message, MessageReview, Sender
 from assistant.training.markup import Span
 from assistant.training.nlu_files import add_example
 from assistant.training.stories import save_test_story, steps_from_tracker
@@ -300,3 +301,21 @@ def test_trainers_open_only_messages_of_the_review_inbox(project, trainer_app, t
                              data={"csrf_token": token})
     assert dismissed.status_code == 302
     assert trainer.get(f"/console/training/messages/{unsure}").status_code == 200
+
+
+def test_the_annotation_page_preselects_the_prediction_and_names_the_reason(
+        trainer_app, trainer):
+    unsure, _ = chat(trainer_app, "where can I rent a flat near BTS", confidence=0.5)
+    page = trainer.get(f"/console/training/messages/{unsure}").get_data(as_text=True)
+    selected = re.search(r'<option[^>]*selected[^>]*value="([^"]+)"|'
+                         r'<option[^>]*value="([^"]+)"[^>]*selected', page)
+    assert selected and "ask_housing" in selected.groups()  # the bot's prediction, not greet
+
+    with trainer_app.app_context():  # a chat that asked for staff, nobody took it over
+        message = db.session.get(Message, unsure)
+        message.conversation.handoffs.append(Handoff())
+        db.session.commit()
+    inbox = trainer.get("/console/training/").get_data(as_text=True)
+    reasons = re.search(r"<td>(confidence below 70%[^<]*)</td>", inbox)
+    assert reasons and "chat asked for staff (not taken over)" in reasons[1]
+    assert "chat taken over by staff" not in reasons[1]
