@@ -25,6 +25,7 @@ from assistant.models import Message, MessageReview, ReviewOutcome, Role, Traini
 from assistant.rasa import current_rasa
 from assistant.records import audit
 from assistant.training import pipeline
+from assistant.training.audit_text import action_text, details_text
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
 from assistant.training.inbox import REASONS, in_inbox, inbox, prediction_for
@@ -236,4 +237,5 @@ def activate(name: str) -> Response:
 @roles_required(*TRAINER_ROLES)
 def audit_log() -> str:
     """Who changed which example, intent, story, article or model, and when."""
-    return render_template("training/audit.html", events=audit.recent())
+    return render_template("training/audit.html", events=audit.recent(),
+                           action_text=action_text, details_text=details_text)

@@ -12,7 +12,7 @@ from assistant.chat import canned, conversations, messages
 from assistant.extensions import db
 from assistant.models import AuditEvent, CannedAnswer, Conversation, Message, Sender, Ticket, User
 from common import thai_calendar
-from common.thai_calendar import thai_date
+from common.thai_calendar import in_bangkok, thai_date
 from tests.support.browser import chromium, live_server, screenshot, sign_in
 from tests.support.console_helpers import create_user, csrf_token, login
 
@@ -113,6 +113,15 @@ def test_admin_creates_edits_and_deletes_with_an_audit_trail(app_without_rasa):
     assert trail[0][1]["text_th"] == ANSWER["text_th"]
     assert trail[1][1] == {"changes": {"title": ["90-day report", "TM47: 90-day report"]}}
     assert trail[2][1]["text_en"] == ANSWER["text_en"]  # a deleted answer can be restored
+
+    # The audit log page says it in words, in Bangkok time (issue 17).
+    page = admin.get("/console/training/audit").get_data(True)
+    assert "canned answer edited" in page and "When (Bangkok time)" in page
+    assert "title: “90-day report” → “TM47: 90-day report”" in page
+    assert "{&#39;" not in page and "[&#39;" not in page  # no Python dict or list text
+    edited_at = stored(app_without_rasa, lambda session: session.scalars(
+        select(AuditEvent.created_at).where(AuditEvent.action == "canned_edit")).one())
+    assert f"{in_bangkok(edited_at):%Y-%m-%d %H:%M}" in page
 
 
 def test_invalid_answers_are_refused_with_clear_errors(app_without_rasa):
