@@ -312,7 +312,7 @@ def test_the_annotation_page_preselects_the_prediction_and_names_the_reason(
     assert selected and "ask_housing" in selected.groups()  # the bot's prediction, not greet
 
     with trainer_app.app_context():  # a chat that asked for staff, nobody took it over
-        message = db.session.get(Message, unsure)
+        message = db.session.get_one(Message, unsure)
         message.conversation.handoffs.append(Handoff())
         db.session.commit()
     inbox = trainer.get("/console/training/").get_data(as_text=True)
