@@ -121,7 +121,8 @@ def staff_push_latency(service: str, database: str, count: int) -> Dict[str, flo
         text = f"staff reply {i}"
         with requests.get(f"{service}/api/conversations/{conversation}/events",
                           params={"after": api.last_message_id(conversation)},
-                          stream=True, timeout=30) as stream:
+                          headers=api.authorization(conversation), stream=True,
+                          timeout=30) as stream:
             lines = stream.iter_lines()
             next(lines)  # "retry:" - the stream is open
             start = time.perf_counter()

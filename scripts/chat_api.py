@@ -15,12 +15,19 @@ class ChatApi:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._session = requests.Session()
+        self._tokens: Dict[str, str] = {}
 
     def start(self) -> str:
-        """A new conversation's id."""
+        """A new conversation's id (its access token is kept for ``authorization``)."""
         response = self._session.post(f"{self.base_url}/api/conversations", timeout=self.timeout)
         response.raise_for_status()
-        return str(response.json()["id"])
+        started = response.json()
+        self._tokens[started["id"]] = started["access_token"]
+        return str(started["id"])
+
+    def authorization(self, conversation_id: str) -> Dict[str, str]:
+        """The header that reads, exports or erases a conversation this client started."""
+        return {"Authorization": f"Bearer {self._tokens[conversation_id]}"}
 
     def send(self, conversation_id: str, text: str) -> Dict[str, Any]:
         """Send a text message; the API's reply (replies, state, language)."""
@@ -35,6 +42,7 @@ class ChatApi:
         """Id of the newest bot or staff message (0 when there is none)."""
         response = self._session.get(
             f"{self.base_url}/api/conversations/{conversation_id}/messages",
-            params={"after": 0}, timeout=self.timeout)
+            params={"after": 0}, headers=self.authorization(conversation_id),
+            timeout=self.timeout)
         response.raise_for_status()
         return max((int(reply["id"]) for reply in response.json()["replies"]), default=0)

@@ -6,6 +6,9 @@
  * Vanilla JS, no framework, no CDN. Styles live in a shadow root so the host page's CSS
  * neither leaks in nor out. The longest message the service takes comes from its OpenAPI
  * document (the service's setting), so the text box never promises more.
+ * The chat's access token, which the service returns once when the chat starts, is kept
+ * with its id (localStorage) and sent with every request about the chat: reading, the
+ * event stream (in its URL: EventSource cannot set headers), download and delete.
  */
 (function () {
   "use strict";
@@ -57,8 +60,11 @@
     return wanted.toLowerCase().indexOf("th") === 0 ? "th" : "en";
   }
 
-  var state = load() || { conversation: null, messages: [], lastId: 0, state: "bot",
-                          language: initialLanguage(), open: false };
+  function newChat(language, open) {
+    return { conversation: null, token: null, messages: [], lastId: 0, state: "bot",
+             language: language, open: open };
+  }
+  var state = load() || newChat(initialLanguage(), false);
 
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE_KEY)); } catch (e) { return null; }
@@ -225,7 +231,7 @@
     endButton.hidden = closed;
     newChatButton.hidden = !closed;
     notice.hidden = state.messages.length > 0;  // shown before the first message
-    privacyActions.hidden = !state.conversation;
+    privacyActions.hidden = !state.token;  // none for a chat started before access tokens
   }
 
   function remember(message) {
@@ -246,11 +252,12 @@
 
   // ---- API ---------------------------------------------------------------------------
   function api(path, body, method) {
-    var options = { method: method || "POST" };
+    var options = { method: method || "POST", headers: {} };
     if (options.method === "POST") {
-      options.headers = { "Content-Type": "application/json" };
+      options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body || {});
     }
+    if (state.token) options.headers.Authorization = "Bearer " + state.token;
     return fetch(API + "/api" + path, options).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok) throw data;
@@ -273,7 +280,8 @@
   function ensureConversation() {
     if (state.conversation) return Promise.resolve(state.conversation);
     return api("/conversations").then(function (data) {
-      state.conversation = data.id; state.state = data.state; state.lastId = 0; save();
+      state.conversation = data.id; state.token = data.access_token;
+      state.state = data.state; state.lastId = 0; save();
       listen();
       return data.id;
     });
@@ -304,10 +312,11 @@
   }
   function listen() {
     stopListening();
-    if (!state.conversation || !state.open || document.hidden || state.state === "closed" ||
+    if (!state.token || !state.open || document.hidden || state.state === "closed" ||
         !window.EventSource) return;
     var stream = new EventSource(API + "/api/conversations/" + state.conversation +
-                                 "/events?after=" + state.lastId);
+                                 "/events?after=" + state.lastId +
+                                 "&access_token=" + encodeURIComponent(state.token));
     source = stream;
     stream.addEventListener("open", function () { retryDelay = 2000; });
     stream.addEventListener("message", function (event) { remember(JSON.parse(event.data)); });
@@ -348,8 +357,7 @@
   });
   newChatButton.addEventListener("click", function () {
     stopListening();
-    state = { conversation: null, messages: [], lastId: 0, state: "bot",
-              language: state.language, open: true };
+    state = newChat(state.language, true);
     save();
     renderAll();
     input.focus();
@@ -374,8 +382,7 @@
     if (!window.confirm(t("eraseConfirm"))) return;
     api("/conversations/" + state.conversation, null, "DELETE").then(function () {
       stopListening();
-      state = { conversation: null, messages: [], lastId: 0, state: "bot",
-                language: state.language, open: true };
+      state = newChat(state.language, true);
       save();
       renderAll();
       render({ sender: "bot", text: t("erased") });

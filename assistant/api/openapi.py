@@ -3,10 +3,12 @@
 Every public route is here (the chat API of the widget, the rating page behind the link in
 answer e-mails, the LINE webhook) except the demo page and static files; the staff console
 (/console/...) is not public. tests/service/test_public_api_fuzz.py keeps the two in step.
+Reading, exporting and erasing a chat need the access token its creation returned (security
+scheme ``chatToken``; the event stream also takes it in the query).
 """
 
 import copy
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 
 def _ref(name: str) -> Dict[str, str]:
@@ -31,12 +33,19 @@ ERRORS = {
         "413": "Text too long", "422": "Invalid value",
     }.items()
 }
+# The chat's access token: as a Bearer header, or (event stream only) ?access_token=.
+TOKEN_ERRORS = {
+    "401": _json(_ref("Error"), "access_token_required (no token) or invalid_access_token"),
+    "403": _json(_ref("Error"), "no_access_token: the chat has none (another channel, or "
+                                "started before tokens): the center exports or erases it"),
+}
+WITH_TOKEN: List[Dict[str, List[str]]] = [{"chatToken": []}]
 
 
 CONVERSATION_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 REPLIES = _json(_ref("Replies"), "Replies, state and language of the conversation")
 RATING_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
-                "description": "The signed token of the link in an answer e-mail"}
+                "description": "The random token of the link in an answer e-mail"}
 LINE_SIGNATURE = {"name": "X-Line-Signature", "in": "header", "required": True,
                   "schema": {"type": "string"},
                   "description": "Base64 of the HMAC-SHA256 of the body with the channel secret"}
@@ -49,12 +58,15 @@ SPEC: Dict[str, Any] = {
         "version": "1.0.0",
         "description": "Public API of the chat widget of Bangkok's information service center "
                        "for foreigners, the rating page of answer e-mails and the LINE "
-                       "webhook. Messages are stored before they are forwarded.",
+                       "webhook. Messages are stored before they are forwarded. Starting a "
+                       "chat returns its access token, which reading, exporting and erasing "
+                       "the chat need.",
     },
     "paths": {
         "/api/conversations": {
             "post": {
-                "summary": "Start a conversation (limited per client address)",
+                "summary": "Start a conversation (limited per client address); the response "
+                           "holds the chat's access token, given only here",
                 "responses": {"201": _json(_ref("Conversation"), "Created"),
                               "429": _json(_ref("Error"), "Too many new conversations")},
             }
@@ -69,21 +81,23 @@ SPEC: Dict[str, Any] = {
             },
             "get": {
                 "summary": "Bot and staff messages after a message id",
+                "security": WITH_TOKEN,
                 "parameters": [{"name": "after", "in": "query", "required": False,
                                 "schema": {"type": "integer", "minimum": 0}}],
-                "responses": {"200": REPLIES, **ERRORS},
+                "responses": {"200": REPLIES, **ERRORS, **TOKEN_ERRORS},
             },
         },
         "/api/conversations/{id}/events": {
             "parameters": [CONVERSATION_ID],
             "get": {
                 "summary": "Server-Sent Events: new bot and staff messages, state changes",
+                "security": [*WITH_TOKEN, {"chatTokenInQuery": []}],
                 "parameters": [{"name": "after", "in": "query", "required": False,
                                 "schema": {"type": "integer", "minimum": 0}}],
                 "responses": {"200": {"description": "event stream",
                                       "content": {"text/event-stream": {
                                           "schema": {"type": "string"}}}},
-                              **ERRORS},
+                              **ERRORS, **TOKEN_ERRORS},
             },
         },
         "/api/conversations/{id}/close": {
@@ -124,13 +138,17 @@ SPEC: Dict[str, Any] = {
             "parameters": [CONVERSATION_ID],
             "delete": {"summary": "Erase the conversation's transcript here and in Rasa (the "
                                   "anonymous rating stays); nothing can be added to it after",
-                       "responses": {"200": _json(_ref("Erased"), "Erased"), **ERRORS}},
+                       "security": WITH_TOKEN,
+                       "responses": {"200": _json(_ref("Erased"), "Erased"), **ERRORS,
+                                     **TOKEN_ERRORS}},
         },
         "/api/conversations/{id}/export": {
             "parameters": [CONVERSATION_ID],
             "get": {"summary": "Everything stored about the conversation (a copy on request)",
+                    "security": WITH_TOKEN,
                     "responses": {"200": _json({"type": "object", "required": [
-                        "conversation", "messages", "rating"]}, "The data"), **ERRORS}},
+                        "conversation", "messages", "rating"]}, "The data"), **ERRORS,
+                        **TOKEN_ERRORS}},
         },
         "/api/health": {
             "get": {"summary": "Database, Rasa and action server status",
@@ -145,10 +163,10 @@ SPEC: Dict[str, Any] = {
         "/rate/{token}": {
             "parameters": [RATING_TOKEN],
             "get": {
-                "summary": "The satisfaction question of a signed rating link (answer e-mails), "
+                "summary": "The satisfaction question of a rating link (answer e-mails), "
                            "as an HTML page with five buttons; opening it rates nothing",
                 "responses": {"200": _html("The question and its five answers"),
-                              "404": _html("Forged token, or the chat was erased")},
+                              "404": _html("Unknown token, or the chat was erased")},
             },
             "post": {
                 "summary": "The answer pressed on the rating page (an HTML form: its CSRF token "
@@ -158,7 +176,7 @@ SPEC: Dict[str, Any] = {
                     "application/x-www-form-urlencoded": {"schema": _ref("RatingForm")}}},
                 "responses": {"200": _html("Thanks, with the answer marked"),
                               "400": _html("CSRF token missing or wrong, or no level 1 to 5"),
-                              "404": _html("Forged token, or the chat was erased")},
+                              "404": _html("Unknown token, or the chat was erased")},
             },
         },
         "/channels/line/webhook": {
@@ -181,9 +199,21 @@ SPEC: Dict[str, Any] = {
             },
         },
     },
-    "components": {"schemas": {
-        "Conversation": {"type": "object", "required": ["id", "state"], "properties": {
-            "id": {"type": "string"}, "state": _ref("State")}},
+    "components": {"securitySchemes": {
+        "chatToken": {"type": "http", "scheme": "bearer",
+                      "description": "The chat's access_token (Authorization: Bearer ...)"},
+        "chatTokenInQuery": {"type": "apiKey", "in": "query", "name": "access_token",
+                             "description": "The same token in the query, for browsers' "
+                                            "EventSource, which cannot set headers"},
+    }, "schemas": {
+        "Conversation": {"type": "object", "required": ["id", "state", "access_token"],
+                         "properties": {
+                             "id": {"type": "string"}, "state": _ref("State"),
+                             "access_token": {
+                                 "type": "string",
+                                 "description": "The secret that reads, exports and erases "
+                                                "this chat; only its hash is stored: keep "
+                                                "it"}}},
         "State": {"type": "string",
                   "enum": ["bot", "waiting_for_staff", "with_staff", "closed"]},
         "UserMessage": {"type": "object", "properties": {

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from assistant.api import streams
+from assistant.api.access import authorized
 from assistant.api.openapi import spec
 from assistant.api.replies import after_id, conversation_reply
 from assistant.chat import conversations, feedback, messages
@@ -53,9 +54,13 @@ def json_body() -> Dict[str, Any]:
 
 @blueprint.after_request
 def allow_any_origin(response: FlaskResponse) -> FlaskResponse:
-    """The widget may be embedded on any site; the API uses no cookies, so ``*`` is safe."""
+    """The widget may be embedded on any site; the API uses no cookies, so ``*`` is safe.
+
+    The widget sends a chat's access token itself (``Authorization``).
+    """
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
+    response.headers["Access-Control-Allow-Headers"] = \
+        "Authorization, Content-Type, Last-Event-ID"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
     return response
 
@@ -71,9 +76,10 @@ def refuse_impossible_ids(endpoint: Optional[str], values: Optional[Dict[str, An
 
 
 @blueprint.errorhandler(ConversationError)
-def conversation_error(error: ConversationError) -> Response:
-    """Refused requests as JSON."""
-    return jsonify(error={"code": error.code, "message": error.message}), error.status
+def conversation_error(error: ConversationError) -> Tuple[Any, int, Dict[str, str]]:
+    """Refused requests as JSON (401: with the challenge for the chat's access token)."""
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    return jsonify(error={"code": error.code, "message": error.message}), error.status, headers
 
 
 @blueprint.errorhandler(HTTPException)
@@ -93,9 +99,9 @@ def openapi() -> Response:
 @blueprint.post("/conversations")
 @limiter.limit(new_conversation_limit, override_defaults=False)
 def create_conversation() -> Response:
-    """Start a conversation with the bot."""
-    conversation = conversations.start()
-    return jsonify(id=conversation.id, state=conversation.state.value), 201
+    """Start a conversation with the bot; ``access_token`` is given only here."""
+    conversation, token = conversations.start_with_token()
+    return jsonify(id=conversation.id, state=conversation.state.value, access_token=token), 201
 
 
 @blueprint.post("/conversations/<conversation_id>/messages")
@@ -114,7 +120,7 @@ def post_message(conversation_id: str) -> Response:
 @blueprint.get("/conversations/<conversation_id>/messages")
 def list_messages(conversation_id: str) -> Response:
     """Bot and staff messages after the id given in ``after`` (default: all)."""
-    conversation = conversations.find(conversation_id)
+    conversation = authorized(conversation_id)
     later = conversations.replies_after(conversation.id, after_id(request.args.get("after")))
     return jsonify(conversation_reply(conversation, later)), 200
 
@@ -154,7 +160,7 @@ def answer_feedback(conversation_id: str, message_id: str) -> Response:
 @blueprint.get("/conversations/<conversation_id>/export")
 def export_conversation(conversation_id: str) -> Response:
     """The user's copy of everything stored about the conversation (PDPA access request)."""
-    return jsonify(privacy.export(conversations.find(conversation_id))), 200
+    return jsonify(privacy.export(authorized(conversation_id))), 200
 
 
 @blueprint.delete("/conversations/<conversation_id>")
@@ -164,7 +170,7 @@ def erase_conversation(conversation_id: str) -> Response:
     ``rasa_tracker`` is "pending" when Rasa's store could not be reached: the retention
     process erases Rasa's copy later.
     """
-    return jsonify(privacy.erase(conversations.find(conversation_id), current_rasa())), 200
+    return jsonify(privacy.erase(authorized(conversation_id), current_rasa())), 200
 
 
 @blueprint.get("/health")

@@ -21,6 +21,7 @@ from flask import Response as FlaskResponse
 from flask import current_app, jsonify, request, stream_with_context
 from flask_limiter.util import get_remote_address
 
+from assistant.api.access import authorized
 from assistant.api.replies import after_id, reply_json
 from assistant.chat import conversations
 from assistant.chat.push import Wait, push
@@ -71,7 +72,7 @@ def slots() -> StreamSlots:
 
 def events(conversation_id: str) -> FlaskResponse:
     """Server-Sent Events: each new bot or staff message, and state changes, as they come."""
-    conversation = conversations.find(conversation_id)
+    conversation = authorized(conversation_id, token_in_query=True)
     after = after_id(request.headers.get("Last-Event-ID") or request.args.get("after"))
     state = conversation.state
     config = current_app.config

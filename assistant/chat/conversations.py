@@ -12,7 +12,7 @@ erased, even a reply that Rasa sends back after an erasure made while it was ans
 from __future__ import annotations
 
 import datetime as dt
-from typing import List
+from typing import List, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -39,8 +39,18 @@ def claim(conversation: Conversation) -> None:
 
 
 def start(channel: str = "web") -> Conversation:
-    """A new conversation with the bot."""
-    conversation = Conversation(channel=channel, state=State.BOT)
+    """A new conversation with the bot, with no access token (widget: ``start_with_token``)."""
+    return _stored(Conversation(channel=channel, state=State.BOT))
+
+
+def start_with_token() -> tuple[Conversation, str]:
+    """A new web chat and its user's access token, given only now (its hash is kept)."""
+    conversation = Conversation(channel="web", state=State.BOT)
+    token = conversation.new_access_token()
+    return _stored(conversation), token
+
+
+def _stored(conversation: Conversation) -> Conversation:
     db.session.add(conversation)
     db.session.commit()
     return conversation
@@ -51,6 +61,26 @@ def find(conversation_id: str) -> Conversation:
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
         raise ConversationError(404, "unknown_conversation", "No conversation with this id.")
+    return conversation
+
+
+def find_authorized(conversation_id: str, token: Optional[str]) -> Conversation:
+    """The conversation if ``token`` is its access token, else a 404, 403 or 401 error.
+
+    Chats of other channels, and web chats started before access tokens existed, have none:
+    nothing opens them (403 ``no_access_token``); the center exports or erases them on request.
+    """
+    conversation = find(conversation_id)
+    if conversation.access_token_hash is None:
+        raise ConversationError(403, "no_access_token",
+                                "This chat has no access token: ask the center to export or "
+                                "erase it.")
+    if not token:
+        raise ConversationError(401, "access_token_required",
+                                "Send the chat's access token: Authorization: Bearer <token>.")
+    if not conversation.opens_with(token):
+        raise ConversationError(401, "invalid_access_token",
+                                "This is not the chat's access token.")
     return conversation
 
 
@@ -95,16 +125,16 @@ def check_asked(conversation: Conversation) -> None:
                                 "This conversation was not asked the satisfaction question.")
 
 
-def rate(conversation: Conversation, level: object, signed_link: bool = False) -> Message:
+def rate(conversation: Conversation, level: object, by_link: bool = False) -> Message:
     """Store (or replace) the conversation's rating and thank the user.
 
     Only a chat that was asked the question may be rated, or one whose user followed the
-    signed rating link of an answer e-mail (``signed_link``).
+    rating link of an answer e-mail (``by_link``).
     """
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         raise ConversationError(422, "invalid_level", "level must be an integer from 1 to 5.")
     claim(conversation)
-    if not signed_link:
+    if not by_link:
         check_asked(conversation)
     rating = conversation.rating or Rating(conversation=conversation)
     rating.level = level

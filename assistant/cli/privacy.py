@@ -7,6 +7,7 @@ import json
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import or_, select
 
 from assistant.cli.loops import EVERY, repeat
 from assistant.extensions import db
@@ -21,21 +22,22 @@ def privacy() -> None:
 
 
 @privacy.command("export")
-@click.argument("conversation_id")
-def export(conversation_id: str) -> None:
-    """Print everything stored about a conversation as JSON."""
-    click.echo(json.dumps(personal_data.export(_conversation(conversation_id)),
+@click.argument("chat")
+def export(chat: str) -> None:
+    """Print everything stored about a conversation (CHAT: its id or reference) as JSON."""
+    click.echo(json.dumps(personal_data.export(_conversation(chat)),
                           ensure_ascii=False, indent=2))
 
 
 @privacy.command("erase")
-@click.argument("conversation_id")
-def erase(conversation_id: str) -> None:
-    """Erase a conversation's transcript (here and in Rasa); the rating stays.
+@click.argument("chat")
+def erase(chat: str) -> None:
+    """Erase a conversation's transcript here and in Rasa; the rating stays.
 
-    Again on an erased chat: erases Rasa's copy if that is still pending.
+    CHAT is the conversation's id or reference. Again on an erased chat: erases Rasa's copy
+    if that is still pending.
     """
-    click.echo(json.dumps(personal_data.erase(_conversation(conversation_id), current_rasa())))
+    click.echo(json.dumps(personal_data.erase(_conversation(chat), current_rasa())))
 
 
 @privacy.command("purge")
@@ -58,8 +60,9 @@ def purge(days: int, every: int) -> None:
     repeat(every, step)
 
 
-def _conversation(conversation_id: str) -> Conversation:
-    conversation = db.session.get(Conversation, conversation_id)
+def _conversation(chat: str) -> Conversation:
+    conversation = db.session.scalar(select(Conversation).where(
+        or_(Conversation.id == chat, Conversation.reference == chat.upper())))
     if conversation is None:
-        raise click.ClickException(f"no conversation {conversation_id}")
+        raise click.ClickException(f"no conversation {chat}")
     return conversation

@@ -4,7 +4,8 @@ Filters: label, language, topic (any bot or staff message on that topic, or the 
 when the transcript was erased), state, rating (a level or not rated), Bangkok days of the
 start (from, to, both included), who the chat is assigned to, and a text that a message
 (user, bot or staff) or a private note contains (case-insensitive for Latin letters; ``%``
-and ``_`` are plain characters). A value that is not one of the choices is ignored.
+and ``_`` are plain characters) or that is the chat's reference (``C-7F3K9Q2M``, as report
+exports and e-mails name it). A value that is not one of the choices is ignored.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def contains_text(column: Any, text: str) -> ColumnElement[bool]:
 
 def _conditions(values: dict[str, Any], user: User) -> Iterator[ColumnElement[bool]]:
     if "q" in values:
-        yield _mentions_text(values["q"])
+        yield or_(_mentions_text(values["q"]), Conversation.reference == values["q"].upper())
     if "label" in values:
         yield Conversation.labels.any(Label.name == values["label"])
     if "language" in values:

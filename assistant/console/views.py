@@ -56,15 +56,23 @@ PREVIEW_CHARS = 80
 @limiter.limit(login_limit, methods=["POST"])
 @limiter.limit(login_limit, methods=["POST"], key_func=login_account_key)
 def login() -> Any:
-    """Sign in with e-mail and password (limited per address and per account)."""
+    """Sign in with e-mail and password (limited per address and per account).
+
+    Then on to the console page asked for (``next``: a chat linked in an e-mail) or the queue.
+    """
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.lower()))
         if password_matches(user, form.password.data) and user is not None and user.active:
             login_user(user)
-            return redirect(url_for("console.queue"))
+            return redirect(_console_page(request.args.get("next")) or url_for("console.queue"))
         flash("Wrong e-mail or password.", "error")
     return render_template("console/login.html", form=form)
+
+
+def _console_page(target: Optional[str]) -> Optional[str]:
+    """``target`` if it is a path of this console (never another site), else None."""
+    return target if target and target.startswith(url_for("console.queue")) else None
 
 
 @blueprint.post("/logout")
@@ -147,6 +155,15 @@ def conversation(conversation_id: str) -> str:
     return render_template("console/conversation.html", chat=chat, reply=ReplyForm(),
                            action=ActionForm(), search=search, found=found,
                            topics=TOPIC_TITLES)
+
+
+@blueprint.get("/ref/<reference>")
+@roles_required(*CHAT_ROLES)
+def by_reference(reference: str) -> Response:
+    """The chat a reference names (as report exports and e-mails to the center give it)."""
+    chat = db.first_or_404(select(Conversation).where(
+        Conversation.reference == reference.strip().upper()))
+    return redirect(url_for("console.conversation", conversation_id=chat.id))
 
 
 def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Response:

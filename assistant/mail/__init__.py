@@ -1,1 +1,1 @@
-"""E-mail: the outbox and SMTP, the offline question's mails, transcripts, signed rating links."""
+"""E-mail: the outbox and SMTP, the offline question's mails, transcripts, rating links."""

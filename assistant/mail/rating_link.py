@@ -1,7 +1,9 @@
-"""Signed links to the satisfaction question, for users answered by e-mail.
+"""Links to the satisfaction question, for users answered by e-mail: ``/rate/<token>``.
 
-The token names the conversation, signed with the service's secret key; the page behind it
-(``assistant.public.rating_page``) asks the same five-level question as the chat.
+Each link's token is random and says nothing about the chat; only its SHA-256 is stored
+(``RatingLink``), and it opens the chat's rating page (``assistant.public.rating_page``) for
+as long as the chat is not erased. Links of the signed kind used before migration 0014 (the
+conversation id, signed but readable) no longer open.
 """
 
 from __future__ import annotations
@@ -9,28 +11,23 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from assistant.extensions import db
-from assistant.models import Conversation
-
-SALT = "satisfaction-link"
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+from assistant.models import Conversation, RatingLink
+from assistant.models.tokens import hashed, new_token
 
 
 def rating_url(conversation: Conversation) -> str:
-    """The public link to rate ``conversation``."""
-    return f"{current_app.config['PUBLIC_URL']}/rate/{_serializer().dumps(conversation.id)}"
+    """A new public link to rate ``conversation`` (the caller commits)."""
+    token = new_token()
+    db.session.add(RatingLink(conversation=conversation, token_hash=hashed(token)))
+    return f"{current_app.config['PUBLIC_URL']}/rate/{token}"
 
 
 def conversation_for(token: str) -> Optional[Conversation]:
-    """The conversation a token names, or None if it is forged or the chat was erased."""
-    try:
-        conversation_id = _serializer().loads(token)
-    except BadSignature:
+    """The conversation a link's token opens, or None if unknown or the chat was erased."""
+    link = db.session.scalar(select(RatingLink).where(RatingLink.token_hash == hashed(token)))
+    if link is None or link.conversation.erased_at is not None:
         return None
-    conversation = db.session.get(Conversation, conversation_id)
-    return None if conversation is None or conversation.erased_at is not None else conversation
+    return link.conversation

@@ -1,4 +1,8 @@
-"""The e-mails of an offline question: the notice to the center, the answers to the user."""
+"""The e-mails of an offline question: the notice to the center, the answers to the user.
+
+Mail names a chat by its reference (the console finds it by that), never by its conversation
+id.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ TRANSCRIPT_MESSAGES = 30
 CENTER_NOTICE = """\
 A user left a question while no staff member was online.
 
-Reference: {reference}
+Reference: {reference} (chat {chat})
 User's e-mail: {email}
 Language: {language}
 Channel: {channel}{name}
@@ -45,11 +49,11 @@ def queue_center_notice(ticket: Ticket) -> None:
     conversation = ticket.conversation
     config = current_app.config
     body = CENTER_NOTICE.format(
-        reference=ticket.reference, email=ticket.email,
+        reference=ticket.reference, chat=conversation.reference, email=ticket.email,
         language=LANGUAGES.get(conversation.language, conversation.language),
         channel=CHANNEL_NAMES.get(conversation.channel, conversation.channel),
         name=f" ({conversation.contact_name})" if conversation.contact_name else "",
-        link=f"{config['PUBLIC_URL']}/console/conversations/{conversation.id}",
+        link=f"{config['PUBLIC_URL']}/console/ref/{conversation.reference}",
         transcript=_transcript(conversation.messages[-TRANSCRIPT_MESSAGES:]))
     subject = (f"[{ticket.reference}] Question left outside staff hours "
                f"({LANGUAGES.get(conversation.language, conversation.language)}, "

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from assistant.models.base import Base, Sender, State, checked_language, status_column, utcnow
+from assistant.models.tokens import hashed, matches, new_reference, new_token
 
 if TYPE_CHECKING:  # related models of other modules, named by string in the mappings
     from assistant.models.mail import Ticket
@@ -24,6 +25,12 @@ class Conversation(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True,
                                     default=lambda: uuid.uuid4().hex)
+    # How people outside the console name the chat (report exports, e-mails to the center).
+    reference: Mapped[str] = mapped_column(String(12), unique=True, index=True,
+                                           default=new_reference)
+    # SHA-256 of the access token the user's widget holds (export, erasure, reading replies);
+    # None for chats of other channels and those started before migration 0014.
+    access_token_hash: Mapped[Optional[str]] = mapped_column(String(64))
     state: Mapped[State] = status_column(State, 20, default=State.BOT)
     language: Mapped[str] = mapped_column(String(2), default="en")
     channel: Mapped[str] = mapped_column(String(20), default="web")
@@ -64,6 +71,16 @@ class Conversation(Base):
     @validates("language")
     def _language(self, _key: str, value: str) -> str:
         return str(checked_language("Conversation", value))
+
+    def new_access_token(self) -> str:
+        """A new access token for the chat's user; only its hash is kept (the caller commits)."""
+        token = new_token()
+        self.access_token_hash = hashed(token)
+        return token
+
+    def opens_with(self, token: Optional[str]) -> bool:
+        """``token`` is the chat's access token."""
+        return matches(token, self.access_token_hash)
 
 
 class Message(Base):

@@ -1,4 +1,4 @@
-"""Offline questions (tickets) and the outbox of e-mails."""
+"""Offline questions (tickets), the outbox of e-mails and the rating links they carry."""
 
 from __future__ import annotations
 
@@ -62,3 +62,19 @@ class OutboundEmail(Base):
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
     ticket: Mapped[Optional[Ticket]] = relationship(back_populates="emails")
+
+
+class RatingLink(Base):
+    """The link to the satisfaction question in an answer e-mail (``/rate/<token>``).
+
+    Only the SHA-256 of its random token is stored: the link says nothing about the chat.
+    """
+
+    __tablename__ = "rating_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship("Conversation")

@@ -34,7 +34,7 @@ def rate(token: str) -> Any:
             abort(400)
         try:
             thanks = conversations.rate(conversation, int(request.form.get("level", "0")),
-                                        signed_link=True)
+                                        by_link=True)
         except (ConversationError, ValueError):
             abort(400)
     current = conversation.rating.level if conversation.rating else None

@@ -71,7 +71,8 @@ def export(conversation: Conversation) -> dict[str, Any]:
     rating, ticket = conversation.rating, conversation.ticket
     return {
         "conversation": {
-            "id": conversation.id, "state": conversation.state.value,
+            "id": conversation.id, "reference": conversation.reference,
+            "state": conversation.state.value,
             "language": conversation.language, "channel": conversation.channel,
             "contact_name": conversation.contact_name,
             "started_at": conversation.created_at.isoformat(),

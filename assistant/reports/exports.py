@@ -1,7 +1,8 @@
 """CSV and XLSX exports of a period: the rated chats, the aggregate figures, helpfulness.
 
-No transcripts and no personal data: a rated chat is its id, close time (Bangkok), language,
-who handled it, level and main topic; helpfulness is counts per topic and article.
+No transcripts and no personal data: a rated chat is its reference (never the conversation
+id, which the chat API takes), close time (Bangkok), language, who handled it, level and main
+topic; helpfulness is counts per topic and article.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from assistant.reports.figures import Figures
 from common.thai_calendar import in_bangkok
 
 Cell = Union[str, int, float, None]
-RATING_COLUMNS = ("conversation_id", "closed_at_bangkok", "language", "handled_by", "level",
+RATING_COLUMNS = ("reference", "closed_at_bangkok", "language", "handled_by", "level",
                   "level_en", "level_th", "topic", "channel")
 HELPFULNESS_COLUMNS = ("group", "name", "answers_shown", "helpful", "not_helpful",
                        "helpful_percent")
@@ -34,7 +35,7 @@ def as_number(value: Optional[Decimal]) -> Optional[float]:
 def rating_rows(figures: Figures) -> list[tuple[Cell, ...]]:
     """One row per rated chat, in ``RATING_COLUMNS`` order."""
     english, thai = level_labels("en"), level_labels("th")
-    return [(r.conversation_id,
+    return [(r.reference,
              in_bangkok(r.closed_at).isoformat(timespec="seconds"),
              r.language, r.handled_by, r.level, english[r.level], thai[r.level], r.topic or "",
              r.channel)

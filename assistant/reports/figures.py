@@ -44,9 +44,9 @@ TOP = 10
 
 @dataclass(frozen=True)
 class RatedChat:
-    """One answered satisfaction question."""
+    """One answered satisfaction question; the chat is named by its reference, not its id."""
 
-    conversation_id: str
+    reference: str
     closed_at: dt.datetime
     level: int
     language: str
@@ -129,13 +129,14 @@ def rated_chats(period: Period) -> list[RatedChat]:
     """The ratings of chats closed in ``period``, oldest close first."""
     start, end = _utc(period.start), _utc(period.end)
     rows = db.session.execute(
-        select(Conversation.id, Conversation.closed_at, Conversation.main_topic, Rating.level,
-               Rating.language, Rating.handled_by, Conversation.channel)
+        select(Conversation.id, Conversation.reference, Conversation.closed_at,
+               Conversation.main_topic, Rating.level, Rating.language, Rating.handled_by,
+               Conversation.channel)
         .join(Rating, Rating.conversation_id == Conversation.id)
         .where(Conversation.closed_at >= start, Conversation.closed_at < end)
         .order_by(Conversation.closed_at, Conversation.id)).all()
     topics = _main_topics(start, end) if rows else {}
-    return [RatedChat(row.id, row.closed_at, row.level, row.language, row.handled_by,
+    return [RatedChat(row.reference, row.closed_at, row.level, row.language, row.handled_by,
                       topics.get(row.id) or row.main_topic,  # main_topic: erased transcript
                       row.channel)
             for row in rows]

@@ -37,7 +37,8 @@ class ChatUser(HttpUser):
     def start_conversation(self) -> None:
         """A new conversation and a new number of questions to ask in it."""
         response = self.client.post("/api/conversations", name="/api/conversations")
-        self.conversation = response.json()["id"] if response.ok else None
+        started = response.json() if response.ok else {}
+        self.conversation, self.token = started.get("id"), started.get("access_token")
         self.questions_left = random.randint(3, 6)
 
     @task(6)
@@ -65,4 +66,5 @@ class ChatUser(HttpUser):
         """Poll the messages, as a widget without event streams does."""
         if self.conversation:
             self.client.get(f"/api/conversations/{self.conversation}/messages?after=0",
+                            headers={"Authorization": f"Bearer {self.token}"},
                             name="/api/conversations/[id]/messages (GET)")

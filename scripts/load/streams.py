@@ -66,12 +66,14 @@ async def _hold(session: aiohttp.ClientSession, url: str, number: int, tally: St
             if response.status != 201:
                 tally.errors.append(f"stream {number}: new chat HTTP {response.status}")
                 return
-            chat = (await response.json())["id"]
+            started = await response.json()
+    chat, token = started["id"], started["access_token"]
     last_id = ""
     first = True
     while not stop.is_set():
         try:
             async with session.get(f"{url}/api/conversations/{chat}/events",
+                                   params={"access_token": token},  # as the widget sends it
                                    headers={**headers, "Last-Event-ID": last_id}) as response:
                 if response.status != 200:
                     tally.errors.append(f"stream {number}: HTTP {response.status}")

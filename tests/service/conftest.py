@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 from assistant.app import create_app
 from assistant.extensions import db
 from assistant.settings import ROOT, Settings
+from tests.support.access import WidgetClient
 from tests.support.mail_capture import smtp_capture
 
 DATABASE_KINDS = ["sqlite", "postgresql"]
@@ -34,6 +35,7 @@ def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledg
     app = create_app(Settings(database_url=database_url, rasa_url=rasa_url,
                               actions_url=actions_url, secret_key="test",
                               knowledge_dir=knowledge_dir, **{**TEST_SETTINGS, **settings}))
+    app.test_client_class = WidgetClient  # sends the access token of each chat it started
     with app.app_context():
         upgrade()  # the real migrations, not create_all
     return app

@@ -22,6 +22,7 @@ from assistant.models import (
     utcnow,
 )
 from tests.service.conftest import DATABASE_KINDS, NO_RASA, empty_database, make_app
+from tests.support.access import bearer, grant
 from tests.support.browser import chromium, live_server, screenshot, sign_in
 from tests.support.console_helpers import create_user, csrf_token, login
 
@@ -101,7 +102,8 @@ def test_reassigning_a_chat_with_staff_gives_the_answering_to_the_colleague(app_
     assert chat_state(app_without_rasa, chat) == (State.WITH_STAFF, somchai)
     assert audit_events(app_without_rasa, chat) == [
         ("Malee", {"assignee": "Somchai", "assignee_id": somchai, "previous": "Malee"})]
-    user_sees = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages?after=0")
+    user_sees = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages?after=0",
+                                                   headers=bearer(grant(app_without_rasa, chat)))
     assert [reply["text"] for reply in user_sees.get_json()["replies"]] == [
         JOINED_TH.format(name="Malee"), JOINED_TH.format(name="Somchai")]
 
@@ -123,7 +125,8 @@ def test_reassigning_a_waiting_chat_keeps_it_waiting_until_the_colleague_takes_i
     assert chat_state(app_without_rasa, chat) == (State.WAITING_FOR_STAFF, kanya)
     assert audit_events(app_without_rasa, chat) == [
         ("Prapai", {"assignee": "Kanya", "assignee_id": kanya, "previous": None})]
-    user_sees = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages?after=0")
+    user_sees = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages?after=0",
+                                                   headers=bearer(grant(app_without_rasa, chat)))
     assert user_sees.get_json()["replies"] == []  # nobody has joined yet
 
     post(signed_in(app_without_rasa, kanya_email), chat, "take")

@@ -13,6 +13,7 @@ from assistant.extensions import db
 from assistant.models import AuditEvent, CannedAnswer, Conversation, Message, Sender, Ticket, User
 from common import thai_calendar
 from common.thai_calendar import in_bangkok, thai_date
+from tests.support.access import bearer, grant
 from tests.support.browser import chromium, live_server, screenshot, sign_in
 from tests.support.console_helpers import create_user, csrf_token, login
 
@@ -362,7 +363,9 @@ def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app_w
             Message.conversation_id == chat, Message.sender == Sender.STAFF)
             .order_by(Message.id.desc())).first()
     assert stored(app_without_rasa, last_staff_text) == expected
-    seen = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages").get_json()
+    seen = app_without_rasa.test_client().get(f"/api/conversations/{chat}/messages",
+                                              headers=bearer(grant(app_without_rasa, chat)))
+    seen = seen.get_json()
     assert seen["replies"][-1] == {**seen["replies"][-1], "sender": "staff", "text": expected}
     assert answer_by_code(app_without_rasa, "greeting").usage_count == 1
     assert answer_by_code(app_without_rasa, "group-visa").usage_count == 0

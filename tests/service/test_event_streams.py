@@ -33,13 +33,21 @@ def client_address(number):
     return {"X-Forwarded-For": f"10.{number // 250}.{number % 250}.1"}
 
 
-class OpenStream:
-    """An event stream read line by line in a thread of its own."""
+def new_chat(url):
+    """A chat started through the API: (its id, its access token)."""
+    started = requests.post(f"{url}/api/conversations", timeout=10).json()
+    return started["id"], started["access_token"]
 
-    def __init__(self, url, conversation, headers=None):
+
+class OpenStream:
+    """An event stream read line by line in a thread of its own (as the widget opens it)."""
+
+    def __init__(self, url, chat, headers=None):
+        conversation, token = chat
         self.lines: queue.Queue[str] = queue.Queue()
         self.response = requests.get(f"{url}/api/conversations/{conversation}/events",
-                                     headers=headers, stream=True, timeout=60)
+                                     params={"access_token": token}, headers=headers,
+                                     stream=True, timeout=60)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -76,12 +84,11 @@ def service(tmp_path_factory):
 
 def test_hundreds_of_open_streams_leave_the_service_answering(service):
     url, _ = service
-    chats = [requests.post(f"{url}/api/conversations", timeout=10).json()["id"]
-             for _ in range(OPEN_STREAMS)]
+    chats = [new_chat(url) for _ in range(OPEN_STREAMS)]
     streams = [OpenStream(url, chat, client_address(n)) for n, chat in enumerate(chats)]
     try:
         assert {stream.response.status_code for stream in streams} == {200}
-        reply = requests.post(f"{url}/api/conversations/{chats[0]}/messages",
+        reply = requests.post(f"{url}/api/conversations/{chats[0][0]}/messages",
                               json={"text": "How do I extend my visa?"}, timeout=10)
         assert reply.status_code == 200
         assert reply.json()["replies"][0]["text"] == "A slow but sure answer."
@@ -96,18 +103,18 @@ def test_hundreds_of_open_streams_leave_the_service_answering(service):
 
 def test_changes_made_by_another_process_reach_the_stream(service):
     url, database = service
-    chat = requests.post(f"{url}/api/conversations", timeout=10).json()["id"]
+    chat = new_chat(url)
     stream = OpenStream(url, chat)
     elsewhere = make_app(database, NO_RASA, NO_RASA)  # as the console of another worker
     try:
         with elsewhere.app_context():
-            conversation = conversations.find(chat)
+            conversation = conversations.find(chat[0])
             db.session.add(Message(conversation=conversation, sender=Sender.STAFF,
                                    text="A staff member is here."))
             db.session.commit()
         assert "A staff member is here." in stream.next_data("message")
         with elsewhere.app_context():
-            conversations.close(conversations.find(chat))
+            conversations.close(conversations.find(chat[0]))
         assert stream.next_data("state") == '{"state": "closed"}'
     finally:
         stream.close()
@@ -115,8 +122,7 @@ def test_changes_made_by_another_process_reach_the_stream(service):
 
 def test_open_streams_are_capped_per_chat_and_per_client(service):
     url, _ = service
-    chats = [requests.post(f"{url}/api/conversations", timeout=10).json()["id"]
-             for _ in range(22)]
+    chats = [new_chat(url) for _ in range(22)]
     same_chat = [OpenStream(url, chats[0], client_address(1000 + n)) for n in range(4)]
     one_client = [OpenStream(url, chat, client_address(2000)) for chat in chats[1:]]
     try:

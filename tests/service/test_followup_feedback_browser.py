@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.browser import chromium, live_server, screenshot, sign_in, widget_chat
 from tests.support.console_helpers import create_user
 
 TURNS = ["ต่อวีซ่าเกษียณต้องมีเงินในบัญชีเท่าไหร่ครับ", "แล้วต้องใช้เอกสารอะไรบ้าง", "ยื่นที่ไหน"]
@@ -30,10 +30,9 @@ def test_thai_follow_ups_pinpointed_fact_not_helpful_reaches_the_trainer(app):
             assert answer.locator(".source a").count() >= 1, f"no article shown for {text}"
             expect(answer.get_by_role("group", name=HELPFUL_TH)).to_be_visible()
 
-        conversation = user.evaluate(
-            "() => JSON.parse(localStorage.getItem('bkk-expat-chat')).conversation")
-        replies = user.request.get(f"{url}/api/conversations/{conversation}/messages").json()[
-            "replies"]
+        conversation, authorization = widget_chat(user)
+        replies = user.request.get(f"{url}/api/conversations/{conversation}/messages",
+                                   headers=authorization).json()["replies"]
         assert len(replies) == len(TURNS), replies
         assert all(reply["article_ids"] for reply in replies)  # every answer from an article
         last = replies[-1]

@@ -170,7 +170,8 @@ def test_full_conversation_with_handoff_and_rating(line, fake, webhook, line_use
     assert (rating.level, rating.handled_by, rating.language) == (5, "staff", "en")
     ratings = csv.DictReader(io.StringIO(staff.get(
         "/console/reports/ratings.csv?kind=fiscal_year").get_data(as_text=True)))
-    assert {row["conversation_id"]: row["channel"] for row in ratings}[conversation_id] == "line"
+    reference = stored(line, lambda s: s.get_one(Conversation, conversation_id).reference)
+    assert {row["reference"]: row["channel"] for row in ratings}[reference] == "line"
     page_html = staff.get("/console/reports/?kind=fiscal_year").get_data(as_text=True)
     assert "LINE: " in page_html  # chats started per channel
 

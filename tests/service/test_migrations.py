@@ -2,6 +2,7 @@
 earlier one, up to head and back down to base, on SQLite and PostgreSQL."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.service.conftest import DATABASE_KINDS, NO_RASA, empty_database
 REVISIONS = sorted(path.name.split("_")[0]
                    for path in (Path(MIGRATIONS) / "versions").glob("0*.py"))
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone.utc)
+REFERENCE = re.compile(r"C-[0-9A-HJKMNP-TV-Z]{8}")
 
 
 def rows(n):
@@ -30,7 +32,8 @@ def rows(n):
                           "staff_involved": True, "created_at": NOW, "updated_at": NOW,
                           "closed_at": NOW, "satisfaction_asked_at": NOW, "assigned_to_id": n,
                           "waiting_since": NOW, "demo": False, "main_topic": "visa",
-                          "external_user_id": f"U{n}", "contact_name": "Malee"},
+                          "external_user_id": f"U{n}", "contact_name": "Malee",
+                          "reference": f"C-{n:08d}", "access_token_hash": f"{n:064x}"},
         "messages": {"id": n, "conversation_id": chat, "sender": "user", "text": "ต่อวีซ่า",
                      "buttons": [], "article_ids": ["visa-extension-of-stay"], "sources": [],
                      "details": {}, "language": "th", "created_at": NOW, "staff_user_id": n,
@@ -65,6 +68,7 @@ def rows(n):
         "jobs": {"id": n, "kind": "train", "key": f"job-{n}", "lane": None,
                  "payload": {"run_id": n}, "state": "done", "attempts": 1, "run_after": NOW,
                  "created_at": NOW, "finished_at": NOW},
+        "rating_links": {"conversation_id": chat, "token_hash": f"{n:064x}", "created_at": NOW},
     }
 
 
@@ -110,6 +114,9 @@ def test_every_revision_migrates_a_filled_database_up_and_down(empty_app):
     assert written["message_reviews"] >= 2 and written["conversations"] == len(REVISIONS)
     languages = db.session.scalars(text("SELECT DISTINCT language FROM conversations")).all()
     assert sorted(languages) == ["en", "th"]  # 0010 repaired the stored "zz"
+    references = db.session.scalars(text("SELECT reference FROM conversations")).all()
+    assert len(set(references)) == len(REVISIONS)  # 0014 made one for every earlier chat
+    assert all(REFERENCE.fullmatch(reference) for reference in references), references
     if db.engine.dialect.name == "sqlite":
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again
         assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []

@@ -28,6 +28,7 @@ from assistant.models import (
 )
 from common.thai_calendar import BANGKOK
 from tests.service.conftest import NO_RASA, make_app
+from tests.support.access import bearer, grant
 from tests.support.console_helpers import create_user, csrf_token, login
 
 SECRET = "Passport scan looks forged, ask for the original"
@@ -179,12 +180,12 @@ def test_a_private_note_never_reaches_the_user(console_app, team):
         select(func.count()).select_from(Message)
         .where(Message.conversation_id == chat))) == messages_before  # nothing to deliver
 
-    api = console_app.test_client()
-    listed = api.get(f"/api/conversations/{chat}/messages").get_json()
+    api, user = console_app.test_client(), bearer(grant(console_app, chat))
+    listed = api.get(f"/api/conversations/{chat}/messages", headers=user).get_json()
     assert listed["replies"] and SECRET not in str(listed)
-    events = api.get(f"/api/conversations/{chat}/events").get_data(as_text=True)
+    events = api.get(f"/api/conversations/{chat}/events", headers=user).get_data(as_text=True)
     assert "event: message" in events and SECRET not in events
-    exported = api.get(f"/api/conversations/{chat}/export").get_json()
+    exported = api.get(f"/api/conversations/{chat}/export", headers=user).get_json()
     assert exported["messages"] and SECRET not in str(exported) and "notes" not in exported
 
 
@@ -453,7 +454,8 @@ def test_erasure_deletes_notes_and_mentions_but_keeps_labels(console_app, team):
                 [label.name for label in session.get(Conversation, chat).labels])
     notes, mentions_before, _ = stored(console_app, left)
     assert notes == ["@malee.s passport AB1234567"]
-    assert console_app.test_client().delete(f"/api/conversations/{chat}").get_json()["erased"]
+    assert console_app.test_client().delete(f"/api/conversations/{chat}", headers=bearer(
+        grant(console_app, chat))).get_json()["erased"]
     notes, mentions_after, labels = stored(console_app, left)
     assert notes == [] and mentions_after == mentions_before - 1
     assert labels == ["erasable"]  # an anonymous tag, kept like the rating

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from assistant.chat import presence
 from assistant.extensions import db
-from assistant.models import OutboundEmail, Ticket, User
+from assistant.models import Conversation, OutboundEmail, Ticket, User
 from common.thai_calendar import BANGKOK
 from scripts.servers import free_port
 from tests.service.conftest import make_app
@@ -92,7 +92,10 @@ def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
     assert reference in notice["Subject"]
     body = notice.get_content()
     assert "My landlord kept my deposit of 20,000 baht" in body
-    assert f"https://assistant.example/console/conversations/{conversation}" in body
+    with offline_app.app_context():
+        chat_reference = db.session.get_one(Conversation, conversation).reference
+    assert f"https://assistant.example/console/ref/{chat_reference}" in body
+    assert conversation not in body and conversation not in notice["Subject"]
 
     assert reference in say("The contract ends in March.")["replies"][0]["text"]
     assert len(smtp.messages) == before + 1  # details are added in the chat, not mailed

@@ -10,7 +10,7 @@ from assistant.extensions import db
 from assistant.models import Conversation, Message, utcnow
 from assistant.reports.figures import compute
 from assistant.reports.periods import date_range
-from tests.support.browser import chromium, live_server, screenshot
+from tests.support.browser import chromium, live_server, screenshot, widget_chat
 
 
 def messages_of(app, conversation):
@@ -106,7 +106,11 @@ def test_widget_privacy_notice_download_and_delete(app):
             chat.get_by_role("button", name="ดาวน์โหลดบทสนทนา").click()
         data = json.loads(open(download.value.path(), encoding="utf-8").read())
         assert data["messages"][0]["text"] == "ขอเบอร์ติดต่อศูนย์หน่อยค่ะ"
-        conversation = data["conversation"]["id"]
+        conversation, authorization = widget_chat(page)
+        assert data["conversation"]["id"] == conversation
+        export = f"{url}/api/conversations/{conversation}/export"
+        assert page.request.get(export).status == 401  # the id alone opens nothing
+        assert page.request.get(export, headers=authorization).ok
 
         page.on("dialog", lambda dialog: dialog.accept())
         chat.get_by_role("button", name="ลบบทสนทนา").click()

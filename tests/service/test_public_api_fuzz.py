@@ -94,18 +94,25 @@ def start_chat(client, kind):
     return conversation
 
 
-def knowledge_answers(app, conversation):
-    """Ids of the conversation's bot replies that users may vote on."""
-    replies = app.test_client().get(f"/api/conversations/{conversation}/messages").get_json()
+def knowledge_answers(client, conversation):
+    """Ids of the conversation's bot replies that users may vote on (``client`` started it)."""
+    replies = client.get(f"/api/conversations/{conversation}/messages").get_json()
     return [reply["id"] for reply in replies["replies"] if reply["article_ids"]]
 
 
 def rating_path(app, conversation):
-    """The path of the signed rating link of ``conversation`` (as answer e-mails carry)."""
+    """The path of a rating link of ``conversation`` (as answer e-mails carry)."""
     with app.app_context():
         chat = db.session.get(Conversation, conversation)
         assert chat is not None
-        return rating_url(chat).removeprefix(PUBLIC_URL)
+        url = rating_url(chat)
+        db.session.commit()
+        return url.removeprefix(PUBLIC_URL)
+
+
+def needs_token(operation):
+    """The operation reads, exports or erases a chat: its access token is required."""
+    return "security" in SPEC["paths"][operation.path][operation.method.lower()]
 
 
 def generated_cases(operation, mode, real):
@@ -130,15 +137,17 @@ def test_generated_requests_to_every_public_operation_never_answer_5xx(public_ap
     """Requests generated from the OpenAPI document (valid and invalid ones) for every
     operation, path ids included; none is answered with a 5xx.
 
-    The rating form and the LINE webhook refuse a generated request (no CSRF token of a
-    session, no LINE signature); each one is then sent again with a real token or signed
-    with the channel secret, so generated bodies reach those handlers too.
+    The rating form, the LINE webhook and the operations on a chat that need its access token
+    refuse a generated request (no CSRF token of a session, no LINE signature, no access
+    token); each one is then sent again with a real token, signed with the channel secret or
+    with the chat's access token, so generated requests reach those handlers too.
     """
     client = public_app.test_client()
     new, closed, waiting, answered, asked = (
         start_chat(client, kind) for kind in ("new", "closed", "waiting", "answered", "asked"))
-    answers = knowledge_answers(public_app, answered)
+    answers = knowledge_answers(client, answered)
     assert answers, "the 90-day question got no knowledge answer"
+    tokens = client.tokens  # the access token of each chat started above
     rating_link = rating_path(public_app, start_chat(client, "asked"))  # never erased here
     real = [*({"id": chat} for chat in (new, closed, waiting, answered, asked)),
             *({"id": answered, "message_id": answer} for answer in answers),
@@ -180,6 +189,10 @@ def test_generated_requests_to_every_public_operation_never_answer_5xx(public_ap
             if isinstance(case.body, dict):
                 case.body = {**case.body, "csrf_token": form_token}
                 send(case, "with CSRF token", session=rater)
+        elif needs_token(case.operation) and (case.path_parameters or {}).get("id") in tokens:
+            token = tokens[case.path_parameters["id"]]
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+            send(case, "with access token")
 
     operations = []
     for result in schema.get_all_operations():
@@ -207,8 +220,10 @@ def test_generated_requests_to_every_public_operation_never_answer_5xx(public_ap
     assert {("POST", "/api/conversations/{id}/messages", ""),
             ("POST", "/api/conversations/{id}/satisfaction", ""),
             ("POST", "/api/conversations/{id}/messages/{message_id}/feedback", ""),
-            ("GET", "/api/conversations/{id}/events", ""),
-            ("DELETE", "/api/conversations/{id}", ""),
+            ("GET", "/api/conversations/{id}/messages", "with access token"),
+            ("GET", "/api/conversations/{id}/events", "with access token"),
+            ("GET", "/api/conversations/{id}/export", "with access token"),
+            ("DELETE", "/api/conversations/{id}", "with access token"),
             ("POST", "/rate/{token}", "with CSRF token"),
             ("POST", WEBHOOK, "signed")} <= reached  # generated requests reach the handlers
 

@@ -91,7 +91,7 @@ def test_staff_reply_reaches_the_widget_through_redis_across_workers(scaled):
     assert notified and notified["data"] == b"changed"
     with requests.get(f"{url}/api/conversations/{conversation}/events",
                       params={"after": api.last_message_id(conversation)}, stream=True,
-                      timeout=30) as stream:
+                      headers=api.authorization(conversation), timeout=30) as stream:
         lines = stream.iter_lines()
         next(lines)  # the stream is open
         staff.reply(conversation, "Hello from the center, how can I help?")
@@ -126,7 +126,8 @@ def test_erasure_deletes_the_chat_from_rasas_tracker_database(scaled, databases)
     text = "my passport AB1234567 expires next month, how do I extend my visa"
     assert api.send(conversation, text)["replies"]
     assert any(text in data for _, data in tracker_rows(databases["rasa"], conversation))
-    erased = requests.delete(f"{url}/api/conversations/{conversation}", timeout=30).json()
+    erased = requests.delete(f"{url}/api/conversations/{conversation}",
+                             headers=api.authorization(conversation), timeout=30).json()
     assert tracker_rows(databases["rasa"], conversation) == []  # nothing left in Rasa's table
     assert user_texts(running, conversation) == [[], []]  # neither server has any of it
     assert erased["erased"] is True and erased["rasa_tracker"] == "erased"

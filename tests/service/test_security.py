@@ -25,7 +25,7 @@ MATRIX = {
     "console.queue": CHAT, "console.queue_status": CHAT, "console.conversation": CHAT,
     "console.send_article": CHAT,
     "console.close": CHAT, "console.hand_back": CHAT, "console.messages_json": CHAT,
-    "console.reply": CHAT, "console.take": CHAT,
+    "console.reply": CHAT, "console.take": CHAT, "console.by_reference": CHAT,
     "assignment.reassign": CHAT, "assignment.set_presence": CHAT,
     "canned.index": ADMIN_ONLY, "canned.new": ADMIN_ONLY, "canned.edit": ADMIN_ONLY,
     "canned.delete": ADMIN_ONLY, "canned.search_json": CHAT, "canned.used": CHAT,
@@ -82,7 +82,7 @@ def signed_in(app, role):
 def url_for_rule(rule, conversation, message_id):
     values = {"conversation_id": conversation, "message_id": str(message_id),
               "article_id": "visa-90-day-reporting", "run_id": "1", "answer_id": "1",
-              "name": "no-such-model.tar.gz"}
+              "name": "no-such-model.tar.gz", "reference": "C-00000000"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
 
 

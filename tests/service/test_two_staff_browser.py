@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.service.conftest import empty_database, make_app
-from tests.support.browser import chromium, live_server, screenshot, sign_in
+from tests.support.browser import chromium, live_server, screenshot, sign_in, widget_chat
 from tests.support.console_helpers import create_user
 
 NOTE = "ผู้ใช้ถามเรื่องต่อวีซ่า รบกวนคุณ Somchai ดูต่อด้วยค่ะ (internal: check passport)"
@@ -49,8 +49,7 @@ def test_two_staff_members_assign_mention_note_and_canned_answer(site):
         widget.locator("textarea").fill("ขอคุยกับเจ้าหน้าที่ค่ะ")
         widget.locator("textarea").press("Enter")
         widget.get_by_text("ส่งเรื่องให้เจ้าหน้าที่").wait_for(timeout=30000)
-        conversation_id = user.evaluate(
-            "() => JSON.parse(localStorage.getItem('bkk-expat-chat')).conversation")
+        conversation_id, authorization = widget_chat(user)
         chat_path = f"/console/conversations/{conversation_id}"
 
         malee = staff_page(browser, base_url, accounts["malee"])
@@ -103,11 +102,13 @@ def test_two_staff_members_assign_mention_note_and_canned_answer(site):
         # The user sees the Thai answer, never the note.
         widget.get_by_text("ดิฉันชื่อSomchai").wait_for(timeout=20000)
         assert NOTE not in widget.inner_text() and "internal" not in widget.inner_text()
-        api = user.request.get(f"{base_url}/api/conversations/{conversation_id}/messages")
+        api = user.request.get(f"{base_url}/api/conversations/{conversation_id}/messages",
+                               headers=authorization)
         texts = [reply["text"] for reply in api.json()["replies"]]
         assert any(THAI_GREETING.search(text) for text in texts)
         assert not any(NOTE in text or "internal" in text for text in texts)
-        exported = user.request.get(f"{base_url}/api/conversations/{conversation_id}/export")
+        exported = user.request.get(f"{base_url}/api/conversations/{conversation_id}/export",
+                                    headers=authorization)
         assert NOTE not in exported.text()
         screenshot(user, "two-staff-user-widget")
 

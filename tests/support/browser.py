@@ -12,6 +12,7 @@ from tests.support.console_helpers import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "var" / "test-artifacts"
+WIDGET_STORE = "() => JSON.parse(localStorage.getItem('bkk-expat-chat'))"
 
 
 @contextmanager
@@ -47,6 +48,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def widget_chat(page) -> tuple[str, dict[str, str]]:
+    """The id of the chat the widget on ``page`` keeps, and the header with its access token."""
+    saved = page.evaluate(WIDGET_STORE)
+    return saved["conversation"], {"Authorization": f"Bearer {saved['token']}"}
 
 
 def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
