@@ -29,6 +29,7 @@
       welcome: "Hello! Ask me about visas, work permits, housing, schools, investment, tax, banking, healthcare, transport, emergencies or daily life in Bangkok.",
       error: "Sorry, your message could not be sent. Please try again.",
       closed: "This chat has ended. Thank you!",
+      ended: "This chat has ended — start a new one",
       privacy: "Privacy: the Bangkok Metropolitan Administration keeps this chat to answer you and to improve the service, for up to one year. Please do not type ID card, passport or bank account numbers.",
       download: "Download my chat", erase: "Delete my chat",
       eraseConfirm: "Delete this chat and everything you wrote in it? This cannot be undone.",
@@ -46,6 +47,7 @@
       welcome: "สวัสดีค่ะ ถามเรื่องวีซ่า ใบอนุญาตทำงาน ที่พัก โรงเรียน การลงทุน ภาษี ธนาคาร สุขภาพ การเดินทาง เหตุฉุกเฉิน หรือชีวิตประจำวันในกรุงเทพฯ ได้เลยค่ะ",
       error: "ขออภัยค่ะ ส่งข้อความไม่สำเร็จ กรุณาลองอีกครั้ง",
       closed: "การสนทนานี้สิ้นสุดแล้ว ขอบคุณค่ะ",
+      ended: "การสนทนานี้สิ้นสุดแล้ว — เริ่มแชตใหม่ได้เลยค่ะ",
       privacy: "ความเป็นส่วนตัว: กรุงเทพมหานครเก็บบทสนทนานี้ไว้เพื่อตอบคำถามและพัฒนาบริการ เป็นเวลาไม่เกินหนึ่งปี กรุณาอย่าพิมพ์เลขบัตรประชาชน เลขหนังสือเดินทาง หรือเลขบัญชีธนาคาร",
       download: "ดาวน์โหลดบทสนทนา", erase: "ลบบทสนทนา",
       eraseConfirm: "ต้องการลบบทสนทนานี้และข้อความทั้งหมดที่คุณพิมพ์ใช่ไหมคะ ลบแล้วกู้คืนไม่ได้",
@@ -230,6 +232,10 @@
     humanButton.hidden = closed || state.state !== "bot";
     endButton.hidden = closed;
     newChatButton.hidden = !closed;
+    // A closed chat takes no more text (the service would refuse it): say so in the box.
+    input.disabled = closed;
+    sendButton.disabled = closed;
+    input.setAttribute("placeholder", t(closed ? "ended" : "placeholder"));
     notice.hidden = state.messages.length > 0;  // shown before the first message
     privacyActions.hidden = !state.token;  // none for a chat started before access tokens
   }
@@ -298,7 +304,11 @@
     return ensureConversation()
       .then(function (id) { return api("/conversations/" + id + "/messages", body); })
       .then(showReplies)
-      .catch(function () { render({ sender: "bot", text: t("error") }); })
+      .catch(function (failure) {
+        var code = failure && failure.error && failure.error.code;
+        if (code === "conversation_closed") setState("closed");  // closed meanwhile
+        else render({ sender: "bot", text: t("error") });
+      })
       .then(function () { typing.hidden = true; });
   }
 

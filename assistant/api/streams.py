@@ -103,6 +103,8 @@ def events(conversation_id: str) -> FlaskResponse:
 def _events(conversation_id: str, last_id: int, state: State, wait: Wait) -> Iterator[str]:
     deadline = time.monotonic() + current_app.config["STREAM_SECONDS"]
     yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
+    # The state first: a page that reconnects may have missed a change while it was away.
+    yield f"event: state\ndata: {json.dumps({'state': state.value})}\n\n"
     changed = True  # read once at the start: messages after ``last_id`` may be waiting
     while True:
         if changed:
