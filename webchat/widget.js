@@ -35,6 +35,7 @@
       eraseConfirm: "Delete this chat and everything you wrote in it? This cannot be undone.",
       erased: "Your chat has been deleted.",
       helpfulQuestion: "Helpful?", helpful: "Helpful", notHelpful: "Not helpful",
+      unread: "new messages",
     },
     th: {
       open: "แชตกับเรา", title: "ผู้ช่วยสำหรับชาวต่างชาติ กทม.",
@@ -53,6 +54,7 @@
       eraseConfirm: "ต้องการลบบทสนทนานี้และข้อความทั้งหมดที่คุณพิมพ์ใช่ไหมคะ ลบแล้วกู้คืนไม่ได้",
       erased: "ลบบทสนทนาของคุณแล้วค่ะ",
       helpfulQuestion: "ข้อมูลนี้มีประโยชน์ไหม", helpful: "มีประโยชน์", notHelpful: "ไม่มีประโยชน์",
+      unread: "ข้อความใหม่",
     },
   };
 
@@ -128,7 +130,7 @@
 
   function applyStrings() {
     host.setAttribute("lang", state.language);
-    launcher.textContent = t("open");
+    showUnread();
     heading.textContent = t("title");
     subtitle.textContent = t("subtitle");
     languageButton.textContent = t("language");
@@ -147,12 +149,30 @@
     eraseButton.textContent = t("erase");
   }
 
+  // Times are Bangkok's, whatever the visitor's clock says: "14:05", or "3 Dec, 14:05"
+  // for an earlier day.
+  function bangkokTime(iso) {
+    var moment = new Date(iso), locale = state.language === "th" ? "th-TH" : "en-GB";
+    var day = function (d) {
+      return d.toLocaleDateString("en-CA", { timeZone: "Asia/Bangkok" });
+    };
+    var options = { timeZone: "Asia/Bangkok", hour: "2-digit", minute: "2-digit" };
+    if (day(moment) !== day(new Date())) { options.day = "numeric"; options.month = "short"; }
+    return moment.toLocaleString(locale, options);
+  }
+
   // ---- rendering ---------------------------------------------------------------------
   function render(message) {
     var who = message.sender === "user" ? t("you") : message.sender === "staff" ? t("staff") : t("bot");
     var item = el("li", { class: "message " + message.sender });
     item.appendChild(el("span", { class: "sr-only", text: who + ": " }));
     item.appendChild(el("p", { class: "text", text: message.text }));
+    if (message.created_at) {
+      var author = message.sender === "staff" && message.staff_name ?
+        message.staff_name + " (" + t("staff") + ") · " : "";
+      item.appendChild(el("p", { class: "meta" }, [el("time", {
+        datetime: message.created_at, text: author + bangkokTime(message.created_at) })]));
+    }
     (message.sources || []).forEach(function (source) {
       var link = el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer",
                            text: t("source") + ": " + source.title });
@@ -244,7 +264,9 @@
     if (message.id && state.messages.some(function (m) { return m.id === message.id; })) return;
     state.messages.push(message);
     if (message.id && message.sender !== "user") state.lastId = Math.max(state.lastId, message.id);
+    if (!state.open && message.sender !== "user") { state.unread = (state.unread || 0) + 1; }
     save();
+    showUnread();
     render(message);
   }
 
@@ -299,7 +321,7 @@
   }
 
   function sendMessage(body, shownText) {
-    remember({ sender: "user", text: shownText });
+    remember({ sender: "user", text: shownText, created_at: new Date().toISOString() });
     typing.hidden = false;
     return ensureConversation()
       .then(function (id) { return api("/conversations/" + id + "/messages", body); })
@@ -343,6 +365,25 @@
     });
   }
   document.addEventListener("visibilitychange", listen);
+
+  // While the chat is minimised on a visible page, a light check for replies (a staff
+  // member may answer) shows a count on the launcher; opening the chat clears it.
+  var UNREAD_CHECK_MS = 30000;
+  function showUnread() {
+    var count = state.unread || 0;
+    launcher.textContent = t("open");
+    launcher.removeAttribute("aria-label");
+    if (!count) return;
+    launcher.appendChild(el("span", { class: "badge", "aria-hidden": "true", text: String(count) }));
+    launcher.setAttribute("aria-label", t("open") + " (" + count + " " + t("unread") + ")");
+  }
+  function checkUnread() {
+    if (state.open || document.hidden || !state.token || state.state === "closed") return;
+    api("/conversations/" + state.conversation + "/messages?after=" + state.lastId, null, "GET")
+      .then(function (data) { data.replies.forEach(remember); })
+      .catch(function () { /* offline: the next check tries again */ });
+  }
+  setInterval(checkUnread, UNREAD_CHECK_MS);
 
   // ---- controls ----------------------------------------------------------------------
   form.addEventListener("submit", function (event) {
@@ -400,6 +441,8 @@
   });
   function toggle(open) {
     state.open = open;
+    if (open) state.unread = 0;
+    showUnread();
     save();
     panel.hidden = !open;
     launcher.hidden = open;

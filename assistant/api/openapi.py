@@ -229,7 +229,8 @@ SPEC: Dict[str, Any] = {
             "title": {"type": "string"}, "url": {"type": "string"}}},
         "Reply": {"type": "object",
                   "required": ["id", "sender", "text", "buttons", "intent", "topic", "sources",
-                               "article_ids", "passage_id", "feedback"],
+                               "article_ids", "passage_id", "feedback", "created_at",
+                               "staff_name"],
                   "properties": {
                       "id": {"type": "integer"},
                       "sender": {"type": "string", "enum": ["bot", "staff"]},
@@ -249,7 +250,13 @@ SPEC: Dict[str, Any] = {
                       "feedback": {
                           "type": "boolean", "nullable": True,
                           "description": "The user's vote on this answer: true helpful, "
-                                         "false not helpful, null none."}}},
+                                         "false not helpful, null none."},
+                      "created_at": {"type": "string", "format": "date-time",
+                                     "description": "When it was written (UTC)."},
+                      "staff_name": {
+                          "type": "string", "nullable": True,
+                          "description": "The first name of the staff member who wrote "
+                                         "it; null for the assistant's replies."}}},
         "Feedback": {"type": "object", "required": ["helpful"], "properties": {
             "helpful": {"type": "boolean"},
             "comment": {"type": "string", "maxLength": 500}}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from assistant.chat.errors import ConversationError
-from assistant.models import MAX_MESSAGE_ID, Conversation, Message
+from assistant.models import MAX_MESSAGE_ID, Conversation, Message, as_utc
 
 # Message ids are JSON numbers; one beyond a 64-bit integer is a client's mistake.
 LARGEST_AFTER = 2**63 - 1
@@ -25,7 +25,15 @@ def reply_json(message: Message) -> Dict[str, Any]:
         "article_ids": [str(article) for article in message.article_ids or []],
         "passage_id": message.passage_id,
         "feedback": None if vote is None else vote.helpful,
+        "created_at": as_utc(message.created_at).isoformat(),
+        "staff_name": staff_name(message),
     }
+
+
+def staff_name(message: Message) -> Optional[str]:
+    """The first name of the staff member who wrote ``message`` (None for the bot's)."""
+    names = message.staff_user.name.split() if message.staff_user else []
+    return names[0] if names else None
 
 
 def conversation_reply(conversation: Conversation, replies: list[Message]) -> Dict[str, Any]:

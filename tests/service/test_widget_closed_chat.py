@@ -1,13 +1,21 @@
-"""A chat that has ended takes no more text in the widget: the box says so and offers a new
-chat, whether the user ended it or the service closed it meanwhile (Chromium, desktop and
-mobile)."""
+"""The widget around a chat's messages, in Chromium: a chat that has ended takes no more text
+(the box says so and offers a new chat, whether the user ended it or the service closed it
+meanwhile); every message shows its Bangkok time, staff replies their author; a reply that
+arrives while the chat is minimised shows as a count on the launcher."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from assistant.chat import conversations
+from assistant.extensions import db
+from assistant.models import Message, Sender, User, as_utc
+from common.thai_calendar import in_bangkok
 from tests.service.conftest import NO_RASA, make_app
 from tests.support.browser import chromium, live_server, screenshot, widget_chat
+from tests.support.console_helpers import create_user
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "mobile": {"width": 390, "height": 844}}
 
@@ -69,3 +77,42 @@ def close_on_the_service(app, page):
     chat_id, _ = widget_chat(page)
     with app.app_context():
         conversations.close(conversations.find(chat_id))
+
+
+def test_messages_show_bangkok_time_staff_names_and_an_unread_count(site):
+    app, url = site
+    with chromium() as browser:
+        page = browser.new_page(viewport=VIEWPORTS["desktop"], timezone_id="Europe/Berlin")
+        page.clock.install()
+        page.goto(url + "/")
+        chat = page.locator("#bkk-expat-chat")
+        chat.get_by_role("button", name="Chat with us").click()
+        chat.locator("textarea").fill("Hello")
+        chat.locator("textarea").press("Enter")
+        expect(chat.locator("li.message.bot")).to_have_count(2)
+        chat_id, _ = widget_chat(page)
+
+        chat.get_by_role("button", name="Minimise chat").click()
+        with app.app_context():
+            staff = db.session.scalars(select(User).where(User.email == create_user(
+                app, "staff", name="Kanya Srisuk"))).one()
+            db.session.add(Message(conversation_id=chat_id, sender=Sender.STAFF,
+                                   text="Hello, I am here.", staff_user=staff))
+            db.session.commit()
+        page.clock.run_for(31000)  # the minimised widget checks for replies
+        launcher = chat.get_by_role("button", name="Chat with us (1 new messages)")
+        expect(launcher).to_be_visible()
+        screenshot(page, "widget-unread-badge")
+
+        launcher.click()
+        staff_reply = chat.locator("li.message.staff")
+        expect(staff_reply.locator(".meta")).to_contain_text("Kanya (Staff) · ")
+        with app.app_context():
+            written = db.session.scalars(select(Message.created_at).where(
+                Message.conversation_id == chat_id, Message.sender == Sender.STAFF)).one()
+        bangkok = in_bangkok(as_utc(written)).strftime("%H:%M")
+        expect(staff_reply.locator(".meta")).to_contain_text(bangkok)  # not Berlin time
+        expect(chat.get_by_role("button", name="Chat with us")).to_be_hidden()
+        for sender in ("user", "bot"):
+            expect(chat.locator(f"li.message.{sender} .meta time").first).to_have_attribute(
+                "datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
