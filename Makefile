@@ -51,8 +51,9 @@ train: $(RASA_VENV)/.installed ## Train a model when its inputs changed or model
 	@ls models/*.tar.gz >/dev/null 2>&1 || rm -f models/.trained
 	@$(MAKE) --no-print-directory models/.trained
 
-migrate: $(SERVICE_VENV)/.installed ## Create or upgrade the service database (DATABASE_URL)
+migrate: $(SERVICE_VENV)/.installed ## Create or upgrade the service database (DATABASE_URL); a new one gets the starter canned answers
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
+	$(SERVICE_VENV)/bin/flask --app assistant.app canned seed --once
 
 # The Procfile's processes under supervisord: one that exits is restarted alone (with backoff
 # when it keeps failing at start), the others keep running; Ctrl-C stops them all.
@@ -97,6 +98,7 @@ run-scale: export REDIS_LOCK_DB = 1
 run-scale: setup train postgres redis ## Scale-out: 2 web workers, 2 Rasa servers, 1 action server on PostgreSQL + Redis
 	$(SERVICE_VENV)/bin/python -m scripts.scale_databases assistant rasa
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
+	$(SERVICE_VENV)/bin/flask --app assistant.app canned seed --once
 	@echo "Demo page: http://127.0.0.1:$(PORT)/  Console: http://127.0.0.1:$(PORT)/console/"
 	@echo "Processes: $(SERVICE_VENV)/bin/supervisorctl -c var/supervisor/Procfile.scale.conf status  (logs: var/log/)"
 	$(SERVICE_VENV)/bin/python -m scripts.supervise Procfile.scale

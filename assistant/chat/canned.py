@@ -22,7 +22,7 @@ from typing import Optional
 from sqlalchemy import or_, select, update
 
 from assistant.extensions import db
-from assistant.models import CannedAnswer, Conversation, User
+from assistant.models import AuditEvent, CannedAnswer, Conversation, User
 from assistant.records import audit
 from common.thai_calendar import bangkok_today, spelled_date, thai_date
 
@@ -185,6 +185,17 @@ def delete(answer: CannedAnswer, user: User) -> None:
                  usage_count=answer.usage_count)
     db.session.delete(answer)
     db.session.commit()
+
+
+def ever_seeded() -> bool:
+    """Whether the suggested answers were ever added to this database (the audit log says)."""
+    return db.session.scalar(
+        select(AuditEvent.id).where(AuditEvent.action == "canned_seed").limit(1)) is not None
+
+
+def any_answer() -> bool:
+    """Whether there is at least one canned answer."""
+    return db.session.scalar(select(CannedAnswer.id).limit(1)) is not None
 
 
 def seed() -> list[str]:

@@ -94,7 +94,7 @@ def search_json() -> Any:
     if chat is None:
         return jsonify(error="No conversation with this id."), 404
     found = canned.search(request.args.get("q", "")[:QUERY_LENGTH])
-    return jsonify(language=chat.language, answers=[
+    return jsonify(language=chat.language, any=bool(found) or canned.any_answer(), answers=[
         {"id": answer.id, "code": answer.code, "title": answer.title,
          "text": canned.render(answer, chat, current_user)} for answer in found])
 
@@ -110,8 +110,14 @@ def used(answer_id: int) -> Any:
 
 
 @blueprint.cli.command("seed")
-def seed() -> None:
+@click.option("--once", is_flag=True,
+              help="Only if this database never had them (what `make migrate` runs), so "
+                   "answers an admin deleted stay deleted.")
+def seed(once: bool) -> None:
     """Add the suggested canned answers (greeting, hold, office hours, ...) that are missing."""
+    if once and canned.ever_seeded():
+        click.echo("canned answers were seeded before: nothing added")
+        return
     added = canned.seed()
     for code in added:
         click.echo(f"added /{code}")

@@ -13,6 +13,7 @@ from assistant.extensions import db
 from assistant.models import AuditEvent, CannedAnswer, Conversation, Message, Sender, Ticket, User
 from common import thai_calendar
 from common.thai_calendar import in_bangkok, thai_date
+from tests.service.conftest import NO_RASA, make_app
 from tests.support.access import bearer, grant
 from tests.support.browser import chromium, live_server, screenshot, sign_in
 from tests.support.console_helpers import create_user, csrf_token, login
@@ -369,3 +370,41 @@ def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app_w
     assert seen["replies"][-1] == {**seen["replies"][-1], "sender": "staff", "text": expected}
     assert answer_by_code(app_without_rasa, "greeting").usage_count == 1
     assert answer_by_code(app_without_rasa, "group-visa").usage_count == 0
+
+
+def test_a_new_database_gets_the_starter_answers_once(tmp_path):
+    """What `make migrate` runs: the first time it adds the starter set; an answer an admin
+    deleted later is not brought back."""
+    app = make_app(f"sqlite:///{tmp_path / 'fresh.db'}", NO_RASA, NO_RASA)
+    first = app.test_cli_runner().invoke(args=["canned", "seed", "--once"])
+    assert "5 canned answer(s) added" in first.output, first.output
+    admin = signed_in(app, "admin")
+    hold = answer_by_code(app, "hold")
+    post_form(admin, f"/console/canned/{hold.id}/delete", f"/console/canned/{hold.id}/edit")
+    again = app.test_cli_runner().invoke(args=["canned", "seed", "--once"])
+    assert "seeded before: nothing added" in again.output
+    assert answer_by_code(app, "hold") is None
+
+
+def test_the_reply_box_says_when_there_are_no_canned_answers(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'empty.db'}", NO_RASA, NO_RASA)
+    chat = waiting_chat(app, "en", "Anna")
+    with live_server(app) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 900, "height": 900})
+        sign_in(page, url, create_user(app, "staff", name="Malee"))
+        page.wait_for_url(f"{url}/console/")
+        page.goto(f"{url}/console/conversations/{chat}")
+        page.get_by_role("button", name="Take over").click()
+        box = page.get_by_role("combobox", name="Reply to the user")
+        box.click()
+        box.press_sequentially("/")
+        empty = page.locator("#canned-empty")
+        expect(empty).to_be_visible()
+        expect(empty).to_have_text("No canned answers yet: an admin can add them.")
+        expect(page.get_by_role("status")).to_have_text(empty.inner_text())
+        box.fill("")
+        add_answer(app, "hold", "Please hold", "One moment please.")
+        box.press_sequentially("/")  # "/" alone lists the answers, most used first
+        expect(page.get_by_role("listbox", name="Canned answers").get_by_role("option")
+               ).to_have_count(1)
+        expect(empty).to_be_hidden()

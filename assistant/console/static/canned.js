@@ -8,9 +8,10 @@
   var reply = document.getElementById("reply-text");
   var list = document.getElementById("canned-list");
   var status = document.getElementById("canned-status");
+  var empty = document.getElementById("canned-empty");
   if (!reply || !list) return;
   var form = reply.form;
-  var TOKEN = /(^|\s)\/([\p{L}\p{M}\p{N}_-]+)$/u;
+  var TOKEN = /(^|\s)\/([\p{L}\p{M}\p{N}_-]*)$/u;  // "/" alone lists the most used
   var PREVIEW_CHARS = 120;
   var answers = [];
   var active = -1;
@@ -32,6 +33,7 @@
     active = -1;
     token = null;
     list.hidden = true;
+    if (empty) empty.hidden = true;
     list.replaceChildren();
     reply.setAttribute("aria-expanded", "false");
     reply.removeAttribute("aria-activedescendant");
@@ -67,14 +69,15 @@
     return item;
   }
 
-  function show(found, language) {
+  function show(found, language, any) {
     answers = found;
+    if (empty) empty.hidden = any;
     list.replaceChildren.apply(list, found.map(function (answer, i) {
       return option(answer, i, language);
     }));
     status.textContent = found.length
       ? found.length + " canned answer(s), Enter to insert"
-      : "No canned answer matches /" + token.query;
+      : any || !empty ? "No canned answer matches /" + token.query : empty.textContent;
     if (!found.length) {
       list.hidden = true;
       reply.setAttribute("aria-expanded", "false");
@@ -93,7 +96,7 @@
     fetch(url, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
-        if (data && mine === asked && token) show(data.answers, data.language);
+        if (data && mine === asked && token) show(data.answers, data.language, data.any);
       })
       .catch(function () {});
   }
