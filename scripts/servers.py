@@ -57,6 +57,19 @@ def _wait(check: Callable[[], bool], what: str, processes: List[subprocess.Popen
     raise TimeoutError(f"{what} not ready after {STARTUP_SECONDS} s")
 
 
+# A fresh Rasa server's first turn builds its models' graphs and the action server's first
+# answer loads the knowledge base: on a busy 2-core machine that can take longer than the
+# service's Rasa timeout (10 s). Callers that time or judge real answers warm them first.
+WARM_UP_SECONDS = 120
+
+
+def warm_up(client: RasaClient) -> None:
+    """One full turn (NLU, policies, an answer from the action server) as a throwaway user."""
+    response = requests.post(f"{client.base_url}/webhooks/rest/webhook", timeout=WARM_UP_SECONDS,
+                             json={"sender": "warm-up", "message": "How do I extend my visa?"})
+    response.raise_for_status()
+
+
 def _actions_healthy(port: int) -> bool:
     try:
         return requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok
@@ -110,6 +123,8 @@ def assistant_servers(
         _wait(lambda: _actions_healthy(actions_port), "action server", processes)
         _wait(lambda: all(client.model_loaded() is not None for client in clients),
               "Rasa servers", processes)
+        for client in clients:
+            warm_up(client)
 
         def restart(index: int) -> subprocess.Popen[bytes]:
             """Start Rasa server ``index`` again (after it was killed); wait until ready."""
@@ -117,6 +132,7 @@ def assistant_servers(
             running.rasa_processes[index] = process  # type: ignore[union-attr]
             processes.append(process)
             _wait(lambda: clients[index].model_loaded() is not None, "Rasa server", [process])
+            warm_up(clients[index])
             return process
 
         running = RunningAssistant(clients[0], f"http://127.0.0.1:{actions_port}",

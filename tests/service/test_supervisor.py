@@ -20,7 +20,7 @@ from sqlalchemy import select
 from assistant.extensions import db
 from assistant.models import Message
 from common.rasa_client import RasaClient
-from scripts.servers import MEASUREMENT_RATE_LIMITS, ROOT, SERVICE_BIN, free_port
+from scripts.servers import MEASUREMENT_RATE_LIMITS, ROOT, SERVICE_BIN, free_port, warm_up
 from scripts.supervise import Program, config_text, read_procfile
 from tests.service.conftest import make_app
 
@@ -163,6 +163,7 @@ def test_rasa_killed_under_supervisord(run_dir):
     try:
         wait_for(lambda: http_status(actions) == 200, "action server", supervisord)
         wait_for(lambda: rasa.model_loaded() is not None, "Rasa server", supervisord)
+        warm_up(rasa)
         wait_for(lambda: http_status(f"{web}/api/health") == 200, "web service", supervisord)
         others = {name: pid_of(config, name)
                   for name in ("web", "actions", "closer", "retention", "mailer", "worker")}
@@ -195,6 +196,7 @@ def test_rasa_killed_under_supervisord(run_dir):
                  and rasa.model_loaded() is not None, "Rasa restarted", supervisord)
         back_after = time.monotonic() - killed_at
         print(f"Rasa answered again {back_after:.1f} s after SIGKILL")
+        warm_up(rasa)
         assert {name: pid_of(config, name) for name in others} == others  # none restarted
         wait_for(lambda: http_status(f"{web}/api/health") == 200, "health", supervisord, 30)
 
