@@ -15,7 +15,7 @@ from assistant.extensions import db
 from assistant.models import Message, Sender
 from scripts.servers import gunicorn_service
 from tests.service.conftest import NO_RASA, make_app
-from tests.support.browser import chromium, live_server
+from tests.support.browser import chat_in_widget, chromium, live_server
 from tests.support.fake_services import fake_rasa_server
 
 OPEN_STREAMS = 200  # 25 times the 8 request threads the service had before
@@ -157,12 +157,7 @@ def test_the_widget_streams_only_while_open_on_a_visible_page(tmp_path):
             opened=streams["opened"] + 1))
         page.on("requestfailed", lambda r: "/events" in r.url and streams.update(
             ended=streams["ended"] + 1))
-        page.goto(site + "/")
-        chat = page.locator("#bkk-expat-chat")
-        chat.get_by_role("button", name="Chat with us").click()
-        chat.locator("textarea").fill("Hello")
-        chat.locator("textarea").press("Enter")  # Rasa is away: the apology, and a chat id
-        expect(chat.locator("li.message.bot")).to_have_count(2)
+        chat = chat_in_widget(page, site)  # Rasa is away: the apology, and a chat id
         wait_until(page, lambda: streams == {"opened": 1, "ended": 0})
 
         staff_says(app, page, "Staff here while you watch.")

@@ -2,12 +2,10 @@
 the rating buttons and the privacy links included (Chromium)."""
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.service.conftest import NO_RASA, make_app
-from tests.support.browser import chromium, live_server, screenshot
+from tests.support.browser import VIEWPORTS, chat_in_widget, chromium, live_server, screenshot
 
-VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "mobile": {"width": 390, "height": 844}}
 MINIMUM = 44
 
 
@@ -23,12 +21,7 @@ def site(tmp_path_factory):
 def test_every_control_is_a_44_pixel_target(site, viewport):
     with chromium() as browser:
         page = browser.new_page(viewport=VIEWPORTS[viewport])
-        page.goto(site + "/")
-        chat = page.locator("#bkk-expat-chat")
-        chat.get_by_role("button", name="Chat with us").click()
-        chat.locator("textarea").fill("Hello")
-        chat.locator("textarea").press("Enter")
-        expect(chat.locator("li.message.bot")).to_have_count(2)
+        chat = chat_in_widget(page, site)
         chat.get_by_role("button", name="End chat").click()
         chat.get_by_role("button", name="Very Satisfied", exact=True).wait_for()
         screenshot(page, f"widget-touch-targets-{viewport}")

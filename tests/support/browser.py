@@ -4,7 +4,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from scripts.servers import ROOT, free_port
@@ -62,3 +62,19 @@ def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+# The two screens the widget is tried on: a laptop and a phone.
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "mobile": {"width": 390, "height": 844}}
+
+
+def chat_in_widget(page: Page, site: str, text: str = "Hello") -> Locator:
+    """Open the widget on the demo page at ``site``, send ``text`` and wait for the reply
+    (with Rasa away: the apology); returns the widget's locator."""
+    page.goto(site + "/")
+    chat = page.locator("#bkk-expat-chat")
+    chat.get_by_role("button", name="Chat with us").click()
+    chat.locator("textarea").fill(text)
+    chat.locator("textarea").press("Enter")
+    expect(chat.locator("li.message.bot")).to_have_count(2)  # the welcome and the reply
+    return chat
