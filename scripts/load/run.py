@@ -23,8 +23,9 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import psycopg
 
@@ -83,6 +84,31 @@ def server_errors(failures: list[dict[str, str]]) -> int:
                       for code in range(500, 600)))
 
 
+@contextmanager
+def scale_profile(label: str, **service_settings: str
+                  ) -> Iterator[tuple[RunningAssistant, str, str]]:
+    """The scale-out profile on new PostgreSQL databases, dropped afterwards.
+
+    2 Rasa servers, 2 gunicorn workers, the measurement rate limits plus
+    ``service_settings``; yields the running servers, the service database URL and the
+    service's URL.
+    """
+    names = {kind: f"{kind}_{label}_{uuid.uuid4().hex[:8]}" for kind in ("service", "rasa")}
+    create_databases(list(names.values()))
+    database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
+    rasa_env, service_env = scale_profile_env(names["rasa"])
+    service_env.update(MEASUREMENT_RATE_LIMITS, **service_settings)
+    try:
+        with assistant_servers(rasa_servers=2, endpoints="endpoints.scale.yml",
+                               extra_env=rasa_env) as running, \
+                web_service(running, database, workers=2, extra_env=service_env) as url:
+            yield running, database, url
+    finally:
+        with psycopg.connect(ADMIN, autocommit=True) as admin:
+            for name in names.values():
+                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 def _stored_check(database: str, sent_file: Path) -> tuple[int, int]:
     sent = [line.rstrip("\n").split("\t", 1) for line in sent_file.read_text("utf-8").splitlines()]
     with psycopg.connect(database) as connection:
@@ -101,17 +127,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    names = {kind: f"{kind}_load_{uuid.uuid4().hex[:8]}" for kind in ("service", "rasa")}
-    create_databases(list(names.values()))
-    database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
-    rasa_env, service_env = scale_profile_env(names["rasa"])
-    service_env.update(MEASUREMENT_RATE_LIMITS)
     sent_file = OUT / "sent.txt"
     sent_file.write_text("", "utf-8")
     timeline: dict[str, float] = {}
-    with assistant_servers(rasa_servers=2, endpoints="endpoints.scale.yml",
-                           extra_env=rasa_env) as running, \
-            web_service(running, database, workers=2, extra_env=service_env) as url:
+    with scale_profile("load") as (running, database, url):
         start = time.monotonic()
         killer = threading.Thread(target=_kill_and_restart,
                                   args=(running, args.kill_after, timeline, start), daemon=True)
@@ -138,9 +157,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         lines += ["", "Failures:", *[f"- {row['Method']} {row['Name']}: {row['Error']} "
                                      f"({row['Occurrences']})" for row in failures]]
     print("\n".join(lines))
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        for name in names.values():
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     if args.record:
         write_section("load", lines)
     return 0 if missing == 0 and errors_5xx == 0 else 1

@@ -21,23 +21,13 @@ import datetime as dt
 import os
 import sys
 import threading
-import uuid
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 import aiohttp
-import psycopg
 
 from scripts.benchmark import write_section
-from scripts.load.run import OUT, run_locust, server_errors
-from scripts.scale_databases import ADMIN
-from scripts.scale_databases import main as create_databases
-from scripts.servers import (
-    MEASUREMENT_RATE_LIMITS,
-    assistant_servers,
-    scale_profile_env,
-    web_service,
-)
+from scripts.load.run import OUT, run_locust, scale_profile, server_errors
 
 WARM_UP_SECONDS = 20
 # New chats the script starts at the same time while it opens its streams.
@@ -135,19 +125,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    names = {kind: f"{kind}_streams_{uuid.uuid4().hex[:8]}" for kind in ("service", "rasa")}
-    create_databases(list(names.values()))
-    database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
-    rasa_env, service_env = scale_profile_env(names["rasa"])
-    service_env.update(MEASUREMENT_RATE_LIMITS, TRUSTED_PROXIES="1")
     sent_file = OUT / "streams-sent.txt"
     quiet: list[dict[str, str]] = []
     busy: list[dict[str, str]] = []
     failures: list[dict[str, str]] = []
     tally = StreamTally()
-    with assistant_servers(rasa_servers=2, endpoints="endpoints.scale.yml",
-                           extra_env=rasa_env) as running, \
-            web_service(running, database, workers=2, extra_env=service_env) as url:
+    with scale_profile("streams", TRUSTED_PROXIES="1") as (_, _, url):
         run_locust(url, args.users, WARM_UP_SECONDS, "streams_warmup", sent_file)
         for round_ in range(args.rounds):  # alternating, so that drift hits both alike
             row, failed = run_locust(url, args.users, args.seconds, f"streams_none{round_}",
@@ -160,9 +143,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             busy.append(row)
             failures += failed
             held.close()
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        for name in names.values():
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     ratios = sorted(float(b["95%"]) / float(q["95%"]) for q, b in zip(quiet, busy, strict=True))
     ratio = ratios[len(ratios) // 2]
     errors = sum(int(row["Failure Count"]) for row in quiet + busy) + len(tally.errors)
