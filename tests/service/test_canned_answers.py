@@ -62,6 +62,18 @@ def add_answer(app, code, title, text_en, text_th="ข้อความภา�
     return stored(app, save)
 
 
+def reply_box_of_taken_chat(browser, url, app, chat):
+    """A page where staff member Malee took ``chat`` over, and its reply box, focused."""
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    sign_in(page, url, create_user(app, "staff", name="Malee"))
+    page.wait_for_url(f"{url}/console/")
+    page.goto(f"{url}/console/conversations/{chat}")
+    page.get_by_role("button", name="Take over").click()
+    box = page.get_by_role("combobox", name="Reply to the user")
+    box.click()
+    return page, box
+
+
 def waiting_chat(app, language, contact_name=None, text="ขอคุยกับเจ้าหน้าที่ค่ะ"):
     """A chat whose user asked for staff, built in the database; returns its id."""
     with app.app_context():
@@ -319,13 +331,7 @@ def test_staff_inserts_a_thai_canned_answer_with_the_keyboard_and_sends_it(app_w
     add_answer(app_without_rasa, "group-visa", "Group visa", "Groups apply together.", "ยื่นพร้อมกันค่ะ")
     chat = waiting_chat(app_without_rasa, "th", "สมหญิง")
     with live_server(app_without_rasa) as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 900, "height": 900})
-        sign_in(page, url, create_user(app_without_rasa, "staff", name="Malee"))
-        page.wait_for_url(f"{url}/console/")
-        page.goto(f"{url}/console/conversations/{chat}")
-        page.get_by_role("button", name="Take over").click()
-        box = page.get_by_role("combobox", name="Reply to the user")
-        box.click()
+        page, box = reply_box_of_taken_chat(browser, url, app_without_rasa, chat)
         box.press_sequentially("/gr")
         suggestions = page.get_by_role("listbox", name="Canned answers")
         options = suggestions.get_by_role("option")
@@ -390,13 +396,7 @@ def test_the_reply_box_says_when_there_are_no_canned_answers(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'empty.db'}", NO_RASA, NO_RASA)
     chat = waiting_chat(app, "en", "Anna")
     with live_server(app) as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 900, "height": 900})
-        sign_in(page, url, create_user(app, "staff", name="Malee"))
-        page.wait_for_url(f"{url}/console/")
-        page.goto(f"{url}/console/conversations/{chat}")
-        page.get_by_role("button", name="Take over").click()
-        box = page.get_by_role("combobox", name="Reply to the user")
-        box.click()
+        page, box = reply_box_of_taken_chat(browser, url, app, chat)
         box.press_sequentially("/")
         empty = page.locator("#canned-empty")
         expect(empty).to_be_visible()
