@@ -21,7 +21,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge nlu common tests scripts
 
-.PHONY: help setup browser train migrate run test lint imports typecheck validate kb-check kb-eval postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser axe train migrate run test lint imports typecheck validate kb-check kb-eval postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -142,11 +142,23 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 browser: /usr/bin/chromium ## Install Debian's Chromium and Thai fonts for the browser tests
 
+# axe-core for the accessibility tests, pinned in tests/accessibility/package-lock.json (npm
+# ci installs exactly that; Debian's npm where none is installed). touch: npm keeps the
+# package's old file times, which would make this rule run every time.
+AXE := tests/accessibility/node_modules/axe-core/axe.min.js
+$(AXE): tests/accessibility/package.json tests/accessibility/package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	cd tests/accessibility && npm ci --no-audit --no-fund
+	touch $@
+
+axe: $(AXE) ## Install axe-core (npm) for the accessibility tests
+
 postgres: ## PostgreSQL (and Redis where possible) for the tests: use running ones or start Debian's
 	bash scripts/postgres.sh
 	bash scripts/redis.sh --optional
 
-pytest: setup train browser postgres ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
+pytest: setup train browser axe postgres ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
 	$(call pytest,$(RASA_VENV),tests/core)
 	$(call pytest,$(SERVICE_VENV),tests/service)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from typing import Any, List, Optional, Sequence
 
@@ -12,19 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import aspects, context_events, requested_article_id
 from actions.replies import button, human_button, reply_metadata
-from common.thai_calendar import english_date, thai_short_date
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
 from knowledge.passages import SUMMARY, Passage
+from knowledge.replies import LABELS, answer_text, passage_text
 from knowledge.topics import intent_for_topic
 
 RELATED_BUTTONS = 3
 # The article on reaching staff ends with the button that does it.
 STAFF_ARTICLE = "service_center-talking-to-staff"
-LABELS = {
-    "en": {"source": "Official source", "reviewed": "Last reviewed", "more": "More about: {}"},
-    "th": {"source": "แหล่งข้อมูลทางการ", "reviewed": "ตรวจทานล่าสุด", "more": "อ่านเพิ่มเติม: {}"},
-}
 
 
 @lru_cache(maxsize=1)
@@ -35,31 +30,6 @@ def _live_knowledge_base() -> LiveKnowledgeBase:
 def knowledge_base() -> KnowledgeBase:
     """The knowledge base as the article files are now (console edits apply at once)."""
     return _live_knowledge_base().current()
-
-
-def format_date(day: dt.date, language: str) -> str:
-    """"25 November 2026" in English, "25 พ.ย. 2569" (Buddhist Era) in Thai."""
-    return thai_short_date(day) if language == "th" else english_date(day)
-
-
-def source_lines(article: Article, language: str) -> str:
-    """The official source and the reviewed date of ``article``."""
-    labels = LABELS[language]
-    source = article.sources[0]
-    return (f"{labels['source']}: {source.title} – {source.url}\n"
-            f"{labels['reviewed']}: {format_date(article.reviewed, language)}")
-
-
-def answer_text(article: Article, language: str) -> str:
-    """Title, short answer, official source and reviewed date in one message."""
-    return (f"{article.title[language]}\n\n{article.answer[language]}\n\n"
-            f"{source_lines(article, language)}")
-
-
-def passage_text(article: Article, passage: Passage, language: str) -> str:
-    """The passage first, then the article's title, source and reviewed date."""
-    return (f"{passage.text}\n\n{article.title[language]}\n"
-            f"{source_lines(article, language)}")
 
 
 def article_button(article: Article, title: str) -> dict[str, str]:
@@ -94,7 +64,9 @@ def send_article(
     """Reply with ``article`` (or one ``passage`` of it) and buttons, with reply metadata.
 
     A passage answer quotes the passage first and offers "More about …" for the short
-    answer; both offer related articles. Returns the events that make it the context.
+    answer; both offer related articles. The metadata's ``card`` (title and body without
+    the source lines) lets the widget show the answer as a card. Returns the events that
+    make it the context.
     """
     related = knowledge_base().related(article, hits, RELATED_BUTTONS)
     buttons = [article_button(other, other.title[language]) for other in related]
@@ -104,6 +76,7 @@ def send_article(
         extra_metadata["passage_id"] = passage.id
     if article.id == STAFF_ARTICLE:
         buttons = [human_button(language), *buttons[:RELATED_BUTTONS - 1]]
+    body = article.answer[language] if passage is None else passage.text
     dispatcher.utter_message(
         text=answer_text(article, language) if passage is None
         else passage_text(article, passage, language),
@@ -115,6 +88,7 @@ def send_article(
             article_ids=[article.id],
             sources=[{"title": s.title, "url": s.url} for s in article.sources],
             reviewed=article.reviewed.isoformat(),
+            card={"title": article.title[language], "body": body},
             related_article_ids=[other.id for other in related],
             **extra_metadata,
         ),

@@ -9,6 +9,7 @@ offset, which ``as_utc`` restores.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -20,6 +21,10 @@ THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$")
+_SLASHED_DATE = re.compile(r"^(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})$")
+# A year from here on is a Buddhist Era year (A.D. 2400 is far beyond any report).
+FIRST_BE_YEAR = 2400
 
 
 def utcnow() -> dt.datetime:
@@ -91,3 +96,32 @@ def english_date(day: dt.date) -> str:
 def spelled_date(day: dt.date, language: str) -> str:
     """``day`` as a reader of ``language`` writes it: ``thai_date`` (B.E.) or ``english_date``."""
     return thai_date(day) if language == "th" else english_date(day)
+
+
+def spelled_moment(moment: dt.datetime, language: str) -> str:
+    """A stored time in Bangkok as a reader of ``language`` writes it (B.E. in Thai).
+
+    ``3 December 2026, 14:05 (Bangkok time)``, ``3 ธันวาคม 2569 14:05 น.``
+    """
+    local = in_bangkok(moment)
+    if language == "th":
+        return f"{thai_date(local.date())} {local:%H:%M} น."
+    return f"{english_date(local.date())}, {local:%H:%M} (Bangkok time)"
+
+
+def thai_numeric_date(day: dt.date) -> str:
+    """``1/10/2569``: day/month/B.E. year, as Thai forms write dates."""
+    return f"{day.day}/{day.month}/{to_be(day.year)}"
+
+
+def parse_day(text: str) -> dt.date:
+    """A day written ``YYYY-MM-DD`` or ``D/M/YYYY``, the year A.D. or B.E. (2400 and later).
+
+    Raises ``ValueError`` for anything else.
+    """
+    match = _ISO_DATE.match(text.strip()) or _SLASHED_DATE.match(text.strip())
+    if match is None:
+        raise ValueError(f"not a date: {text!r}")
+    year = int(match["year"])
+    return dt.date(to_ad(year) if year >= FIRST_BE_YEAR else year, int(match["month"]),
+                   int(match["day"]))

@@ -3,8 +3,9 @@
 Every public route is here (the chat API of the widget, the rating page behind the link in
 answer e-mails, the LINE webhook) except the demo page and static files; the staff console
 (/console/...) is not public. tests/service/test_public_api_fuzz.py keeps the two in step.
-Reading, exporting and erasing a chat need the access token its creation returned (security
-scheme ``chatToken``; the event stream also takes it in the query).
+Reading, exporting (JSON, or the readable transcript) and erasing a chat need the access
+token its creation returned (security scheme ``chatToken``; the event stream also takes it in
+the query).
 """
 
 import copy
@@ -103,7 +104,18 @@ SPEC: Dict[str, Any] = {
         "/api/conversations/{id}/close": {
             "parameters": [CONVERSATION_ID],
             "post": {"summary": "End the chat; replies with the satisfaction question "
-                                "(none if the user wrote nothing)",
+                                "(none if the user wrote nothing), in the body's language "
+                                "when given",
+                     "requestBody": {"required": False, "content": {"application/json": {
+                         "schema": {"type": "object", "properties": {
+                             "language": {"type": "string", "enum": ["en", "th"]}}}}}},
+                     "responses": {"200": REPLIES, **ERRORS}},
+        },
+        "/api/conversations/{id}/back-to-assistant": {
+            "parameters": [CONVERSATION_ID],
+            "post": {"summary": "Leave the wait for staff and go on with the assistant; 409 "
+                                "not_waiting, or question_registered (an offline question "
+                                "with an e-mail address stays: the assistant answers meanwhile)",
                      "responses": {"200": REPLIES, **ERRORS}},
         },
         "/api/conversations/{id}/satisfaction": {
@@ -149,6 +161,22 @@ SPEC: Dict[str, Any] = {
                     "responses": {"200": _json({"type": "object", "required": [
                         "conversation", "messages", "rating"]}, "The data"), **ERRORS,
                         **TOKEN_ERRORS}},
+        },
+        "/api/conversations/{id}/transcript": {
+            "parameters": [CONVERSATION_ID],
+            "get": {"summary": "The chat as readable text, a file to keep (the user's messages "
+                               "and pressed buttons in words, answers with their sources, "
+                               "closing and rating), in Bangkok time",
+                    "security": WITH_TOKEN,
+                    "parameters": [{"name": "lang", "in": "query", "required": False,
+                                    "schema": {"type": "string", "enum": ["en", "th"]},
+                                    "description": "Language of the headings and dates "
+                                                   "(Thai: B.E. years); default: the chat's"}],
+                    "responses": {"200": {"description": "text/plain; charset=utf-8, as an "
+                                                         "attachment chat-YYYY-MM-DD.txt",
+                                          "content": {"text/plain": {
+                                              "schema": {"type": "string"}}}},
+                                  **ERRORS, **TOKEN_ERRORS}},
         },
         "/api/health": {
             "get": {"summary": "Database, Rasa and action server status",
@@ -256,7 +284,29 @@ SPEC: Dict[str, Any] = {
                       "staff_name": {
                           "type": "string", "nullable": True,
                           "description": "The first name of the staff member who wrote "
-                                         "it; null for the assistant's replies."}}},
+                                         "it; null for the assistant's replies."},
+                      "card": _ref("Card"),
+                      "breaks": {
+                          "type": "object", "nullable": True,
+                          "description": "Where Thai lines may wrap (null: no Thai): word "
+                                         "starts, in UTF-16 code units, in text, the card's "
+                                         "title and body, and each button's title (each "
+                                         "null when it has no Thai).",
+                          "properties": {
+                              key: {"type": "array", "nullable": True,
+                                    "items": {"type": "integer"}}
+                              for key in ("text", "title", "body")} | {
+                              "buttons": {"type": "array", "items": {
+                                  "type": "array", "nullable": True,
+                                  "items": {"type": "integer"}}}}}}},
+        "Card": {
+            "type": "object", "nullable": True,
+            "description": "A knowledge answer as a card (null for other replies): the text "
+                           "without its source lines, the official source, the reviewed date.",
+            "properties": {"title": {"type": "string"}, "body": {"type": "string"},
+                           "source": {"type": "object", "properties": {
+                               "title": {"type": "string"}, "url": {"type": "string"}}},
+                           "reviewed": {"type": "string", "format": "date", "nullable": True}}},
         "Feedback": {"type": "object", "required": ["helpful"], "properties": {
             "helpful": {"type": "boolean"},
             "comment": {"type": "string", "maxLength": 500}}},
@@ -267,7 +317,22 @@ SPEC: Dict[str, Any] = {
         "Replies": {"type": "object", "required": ["replies", "state", "language"],
                     "properties": {"replies": {"type": "array", "items": _ref("Reply")},
                                    "state": _ref("State"),
-                                   "language": {"type": "string", "enum": ["en", "th"]}}},
+                                   "language": {"type": "string", "enum": ["en", "th"]},
+                                   "wait": _ref("Wait")}},
+        "Wait": {
+            "type": "object", "nullable": True, "required": ["kind"],
+            "description": "While the chat waits for staff (else null): a live wait (kind "
+                           "staff: place among live waits, usual minutes to be taken or null) "
+                           "or an offline question answered by e-mail (kind email).",
+            "properties": {
+                "kind": {"type": "string", "enum": ["staff", "email"]},
+                "position": {"type": "integer", "minimum": 1},
+                "usual_minutes": {"type": "integer", "nullable": True},
+                "status": {"type": "string", "enum": ["awaiting_email", "open"]},
+                "reference": {"type": "string", "nullable": True},
+                "email": {"type": "string", "nullable": True},
+                "staff_from": {"type": "string", "format": "date-time", "nullable": True,
+                               "description": "When staff are next at work (null: now)."}}},
         "Erased": {"type": "object", "required": ["erased", "messages_deleted"],
                    "properties": {
                        "erased": {"type": "boolean"},

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from assistant.api.line_breaks import reply_breaks
 from assistant.chat.errors import ConversationError
+from assistant.chat.waiting import wait_json
 from assistant.models import MAX_MESSAGE_ID, Conversation, Message, as_utc
 
 # Message ids are JSON numbers; one beyond a 64-bit integer is a client's mistake.
@@ -13,7 +15,7 @@ LARGEST_AFTER = 2**63 - 1
 
 def reply_json(message: Message) -> Dict[str, Any]:
     """A stored bot or staff message as the API shows it (``feedback``: the user's vote)."""
-    vote = message.feedback
+    vote, shown = message.feedback, card(message)
     return {
         "id": message.id,
         "sender": message.sender.value,
@@ -27,7 +29,22 @@ def reply_json(message: Message) -> Dict[str, Any]:
         "feedback": None if vote is None else vote.helpful,
         "created_at": as_utc(message.created_at).isoformat(),
         "staff_name": staff_name(message),
+        "card": shown,
+        "breaks": reply_breaks(message.text, shown, message.buttons or []),
     }
+
+
+def card(message: Message) -> Optional[Dict[str, Any]]:
+    """A knowledge answer as a card: title, body, its official source and reviewed date.
+
+    None for other messages (their text is all there is).
+    """
+    details = message.details or {}
+    shown = details.get("card")
+    if not isinstance(shown, dict) or not message.sources:
+        return None
+    return {"title": shown.get("title"), "body": shown.get("body"),
+            "source": message.sources[0], "reviewed": details.get("reviewed")}
 
 
 def staff_name(message: Message) -> Optional[str]:
@@ -37,9 +54,9 @@ def staff_name(message: Message) -> Optional[str]:
 
 
 def conversation_reply(conversation: Conversation, replies: list[Message]) -> Dict[str, Any]:
-    """Replies plus the conversation's state and language."""
+    """Replies plus the conversation's state, language and wait for staff."""
     return {"replies": [reply_json(m) for m in replies], "state": conversation.state.value,
-            "language": conversation.language}
+            "language": conversation.language, "wait": wait_json(conversation)}
 
 
 def after_id(raw: Optional[str]) -> int:

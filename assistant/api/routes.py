@@ -14,11 +14,11 @@ from assistant.api import streams
 from assistant.api.access import authorized
 from assistant.api.openapi import spec
 from assistant.api.replies import after_id, conversation_reply
-from assistant.chat import conversations, feedback, messages
+from assistant.chat import conversations, feedback, handoffs, messages, transcript
 from assistant.chat.errors import ConversationError
 from assistant.extensions import db
 from assistant.limits import max_text_length
-from assistant.models import parse_id
+from assistant.models import LANGUAGES, parse_id
 from assistant.rasa import current_rasa
 from assistant.records import privacy
 from assistant.web.security import (
@@ -30,6 +30,7 @@ from assistant.web.security import (
     new_conversation_limit,
     stream_limit,
 )
+from common.thai_calendar import bangkok_today
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 # Per client address; monitors and tools read /health and /openapi.json as often as they like
@@ -131,9 +132,22 @@ blueprint.add_url_rule("/conversations/<conversation_id>/events",
 
 @blueprint.post("/conversations/<conversation_id>/close")
 def close_conversation(conversation_id: str) -> Response:
-    """Close; the reply is the satisfaction question (once per conversation)."""
+    """Close; the reply is the satisfaction question (once per conversation).
+
+    It is asked in the body's ``language`` when given (the widget's interface language).
+    """
     conversation = conversations.find(conversation_id)
-    replies = conversations.close(conversation)
+    body = request.get_json(silent=True)
+    language = body.get("language") if isinstance(body, dict) else None
+    replies = conversations.close(conversation, language if language in LANGUAGES else None)
+    return jsonify(conversation_reply(conversation, replies)), 200
+
+
+@blueprint.post("/conversations/<conversation_id>/back-to-assistant")
+def back_to_assistant(conversation_id: str) -> Response:
+    """Leave the wait for staff; the reply says the assistant answers again."""
+    conversation = conversations.find(conversation_id)
+    replies = handoffs.back_to_assistant(conversation)
     return jsonify(conversation_reply(conversation, replies)), 200
 
 
@@ -161,6 +175,18 @@ def answer_feedback(conversation_id: str, message_id: str) -> Response:
 def export_conversation(conversation_id: str) -> Response:
     """The user's copy of everything stored about the conversation (PDPA access request)."""
     return jsonify(privacy.export(authorized(conversation_id))), 200
+
+
+@blueprint.get("/conversations/<conversation_id>/transcript")
+def download_transcript(conversation_id: str) -> FlaskResponse:
+    """The chat as readable text (a file) in ``?lang=`` en or th (default: the chat's)."""
+    conversation = authorized(conversation_id)
+    language = request.args.get("lang", conversation.language)
+    if language not in LANGUAGES:
+        raise ConversationError(422, "invalid_language", "lang must be en or th.")
+    name = f"chat-{bangkok_today().isoformat()}.txt"
+    return FlaskResponse(transcript.document(conversation, language), mimetype="text/plain",
+                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @blueprint.delete("/conversations/<conversation_id>")

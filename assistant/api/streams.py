@@ -25,6 +25,7 @@ from assistant.api.access import authorized
 from assistant.api.replies import after_id, reply_json
 from assistant.chat import conversations
 from assistant.chat.push import Wait, push
+from assistant.chat.waiting import wait_json
 from assistant.extensions import db
 from assistant.models import Conversation, State
 
@@ -74,7 +75,7 @@ def events(conversation_id: str) -> FlaskResponse:
     """Server-Sent Events: each new bot or staff message, and state changes, as they come."""
     conversation = authorized(conversation_id, token_in_query=True)
     after = after_id(request.headers.get("Last-Event-ID") or request.args.get("after"))
-    state = conversation.state
+    state, first = conversation.state, state_event(conversation)
     config = current_app.config
     client, counters = get_remote_address(), slots()
     refused = counters.take(client, conversation.id, config["STREAM_MAX_PER_CLIENT"],
@@ -88,7 +89,7 @@ def events(conversation_id: str) -> FlaskResponse:
 
     def stream() -> Iterator[str]:
         with push().watch(conversation.id) as wait:
-            yield from _events(conversation.id, after, state, wait)
+            yield from _events(conversation.id, after, state, first, wait)
 
     response = FlaskResponse(
         stream_with_context(stream()),
@@ -100,11 +101,18 @@ def events(conversation_id: str) -> FlaskResponse:
     return response
 
 
-def _events(conversation_id: str, last_id: int, state: State, wait: Wait) -> Iterator[str]:
+def state_event(conversation: Conversation) -> str:
+    """The chat's state and wait for staff, as one event."""
+    data = {"state": conversation.state.value, "wait": wait_json(conversation)}
+    return f"event: state\ndata: {json.dumps(data)}\n\n"
+
+
+def _events(conversation_id: str, last_id: int, state: State, first: str,
+            wait: Wait) -> Iterator[str]:
     deadline = time.monotonic() + current_app.config["STREAM_SECONDS"]
     yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
     # The state first: a page that reconnects may have missed a change while it was away.
-    yield f"event: state\ndata: {json.dumps({'state': state.value})}\n\n"
+    yield first
     changed = True  # read once at the start: messages after ``last_id`` may be waiting
     while True:
         if changed:
@@ -115,7 +123,7 @@ def _events(conversation_id: str, last_id: int, state: State, wait: Wait) -> Ite
             current = db.session.get(Conversation, conversation_id)
             if current is not None and current.state != state:
                 state = current.state
-                yield f"event: state\ndata: {json.dumps({'state': state.value})}\n\n"
+                yield state_event(current)
             db.session.close()  # back to the pool until the next change
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -82,20 +82,29 @@ def article_path(article: Article) -> Path:
     return Path(current_app.config["KNOWLEDGE_DIR"]) / article.topic / f"{article.id}.md"
 
 
+def edited_article(article: Article, draft: ArticleDraft) -> Article:
+    """``article`` as ``draft`` edits it; ``ArticleError`` when the draft cannot be read."""
+    return parse_article(article_text(article.id, article.topic, draft), article_path(article))
+
+
+def save_problems(edited: Article) -> list[str]:
+    """What keeps ``edited`` from being saved (``make kb-check`` rules, unknown related)."""
+    found = article_errors(edited, dt.date.today())
+    known = {a.id for a in knowledge_base().articles}
+    return found + [f"related article {r!r} does not exist" for r in edited.related
+                    if r not in known or r == edited.id]
+
+
 def save_article(article: Article, draft: ArticleDraft, user: User) -> Article:
     """Check the edited article, write its file and record the revision.
 
     Raises ``ArticleError`` naming every problem; nothing is written then.
     """
-    path = article_path(article)
-    text = article_text(article.id, article.topic, draft)
-    edited = parse_article(text, path)
-    problems = article_errors(edited, dt.date.today())
-    known = {a.id for a in knowledge_base().articles}
-    problems += [f"related article {r!r} does not exist" for r in edited.related
-                 if r not in known or r == edited.id]
-    if problems:
-        raise ArticleError("; ".join(problems))
+    edited = edited_article(article, draft)
+    found = save_problems(edited)
+    if found:
+        raise ArticleError("; ".join(found))
+    path, text = article_path(article), article_text(article.id, article.topic, draft)
     before = path.read_text("utf-8")
     if before == text:
         return edited

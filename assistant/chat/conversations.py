@@ -99,13 +99,14 @@ def _has_user_message(conversation: Conversation) -> bool:
         .limit(1)) is not None
 
 
-def close(conversation: Conversation) -> List[Message]:
+def close(conversation: Conversation, language: Optional[str] = None) -> List[Message]:
     """Close the conversation; the satisfaction question is asked once, at the first close.
 
     A chat in which the user wrote nothing is closed without the question: there is
-    nothing to rate.
+    nothing to rate. ``language``: the one to ask it in (default: the chat's).
     """
     claim(conversation)
+    conversation.language = language or conversation.language
     if conversation.satisfaction_asked_at is not None or not _has_user_message(conversation):
         mark_closed(conversation, asked=False)
         db.session.commit()

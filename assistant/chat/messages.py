@@ -1,7 +1,8 @@
 """A user's message: checked, stored before it goes anywhere, answered by Rasa or by staff.
 
 Every user message is committed before it is forwarded anywhere. Bot replies come from Rasa
-(the conversation id is Rasa's sender id) and are stored with their metadata; if Rasa or the
+(the conversation id is Rasa's sender id) while the chat is the bot's or waits on an offline
+question (``offline``), and are stored with their metadata; if Rasa or the
 action server cannot answer, the user gets a polite message in their language and the
 conversation waits for staff, so nothing is lost.
 
@@ -138,10 +139,14 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     db.session.commit()  # stored before it goes anywhere
     if rating:
         return [conversations.rate(conversation, int(rating.group(1)))]
-    if conversation.state != State.BOT:  # staff answer from the console
+    if conversation.state != State.BOT:
         conversations.claim(conversation)
-        waiting = offline.answer_waiting_user(conversation, text)
-        return [waiting] if waiting else []
+        registered = offline.take_email(conversation, text)
+        db.session.commit()  # releases the lock
+        if registered:
+            return [registered]
+        if not offline.request_pending(conversation):  # staff answer from the console
+            return []
     try:
         replies = rasa.send(conversation.id, text)
         tracker = rasa.tracker(conversation.id, include_events="NONE")
@@ -163,7 +168,7 @@ def _claim_for_bot(conversation: Conversation, answered: bool) -> bool:
     """
     if privacy.writable(conversation):
         db.session.refresh(conversation)
-        if conversation.state == State.BOT:
+        if conversation.state == State.BOT or offline.request_pending(conversation):
             return True
         current_app.logger.info("conversation %s left the bot during its Rasa turn (now %s): "
                                 "the bot's reply is dropped", conversation.id,
@@ -185,6 +190,7 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
     """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff.
 
     Unless ``handoff_check`` refuses it (over the client's limit): then the user is told.
+    A reply with a sign of danger (``danger`` in its metadata) makes the chat urgent.
     Nothing is stored when the chat left the bot during the turn (``_claim_for_bot``).
     """
     if not _claim_for_bot(conversation, answered=True):
@@ -206,6 +212,8 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
         )
         stored.append(message)
         db.session.add(message)
+        if meta.get("danger"):  # the emergency help: staff see the chat first
+            conversation.urgent = True
         if meta.get("handoff"):
             _hand_off(conversation, message, handoff_check)
         if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):

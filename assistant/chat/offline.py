@@ -1,9 +1,11 @@
 """Offline handoff: a question left with an e-mail address when no staff member is online.
 
 Outside office hours, or with nobody online, a chat asking for staff becomes a ticket: the
-center's mailbox gets an e-mail, and the staff reply reaches the user by e-mail, and in the
-chat if it is still open. Both e-mails are only stored in the outbox here: the mailer
-process (``flask mail send``) sends them, never the web request.
+user's e-mail address is asked for at once, then the center's mailbox gets an e-mail, and
+the staff reply reaches the user by e-mail, and in the chat if it is still open. While the
+question waits the assistant keeps answering: a message with the awaited address registers
+the question, any other goes to the assistant. Both e-mails are only stored in the outbox
+here: the mailer process (``flask mail send``) sends them, never the web request.
 """
 
 from __future__ import annotations
@@ -14,40 +16,53 @@ from typing import Optional
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
-from assistant.chat import presence
+from assistant.chat import conversations, presence
+from assistant.chat.errors import ConversationError
 from assistant.chat.office_hours import when
 from assistant.extensions import db
 from assistant.mail.ticket import queue_center_notice, queue_staff_reply
-from assistant.models import Conversation, Message, Sender, State, Ticket, TicketStatus, utcnow
+from assistant.models import (
+    Conversation,
+    Message,
+    Sender,
+    State,
+    Ticket,
+    TicketStatus,
+    User,
+    utcnow,
+)
+from assistant.records import audit
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 TEXTS = {
     "offer": {
         "en": ("No staff member of the center is online right now (office hours: {hours}). "
-               "Please write your question and your e-mail address here, for example "
-               "name@example.com. A staff member will answer you by e-mail{next}; if you are "
-               "still in this chat, the answer appears here too."),
+               "Please write your e-mail address here, for example name@example.com: a staff "
+               "member will answer the questions of this chat by e-mail{next}, and here too "
+               "if you are still in the chat. Meanwhile the assistant keeps answering."),
         "th": ("ขณะนี้ไม่มีเจ้าหน้าที่ของศูนย์ออนไลน์ค่ะ (เวลาทำการ: {hours}) "
-               "กรุณาพิมพ์คำถามพร้อมอีเมลของคุณไว้ในแชตนี้ เช่น name@example.com "
-               "เจ้าหน้าที่จะตอบกลับทางอีเมล{next} และหากคุณยังอยู่ในแชตนี้ คำตอบจะแสดงที่นี่ด้วยค่ะ"),
+               "กรุณาพิมพ์อีเมลของคุณไว้ในแชตนี้ เช่น name@example.com "
+               "เจ้าหน้าที่จะตอบคำถามในแชตนี้ทางอีเมล{next} และในแชตนี้ด้วยหากคุณยังอยู่ "
+               "ระหว่างนี้ผู้ช่วยอัตโนมัติยังตอบคำถามต่อได้ค่ะ"),
     },
     "next": {"en": ", from {when}", "th": " ตั้งแต่{when}"},
-    "ask_email": {
-        "en": ("Thank you, your message is saved. Please also write your e-mail address so that "
-               "a staff member can answer you."),
-        "th": "ขอบคุณค่ะ บันทึกข้อความไว้แล้ว กรุณาพิมพ์อีเมลของคุณด้วย เพื่อให้เจ้าหน้าที่ตอบกลับได้ค่ะ",
-    },
     "registered": {
         "en": ("Thank you. Your question is registered as {reference}; a staff member will "
-               "answer you at {email}. You may add details here meanwhile."),
+               "answer you at {email}. Staff see everything you write in this chat; "
+               "meanwhile the assistant keeps answering here."),
         "th": ("ขอบคุณค่ะ คำถามของคุณได้รับการบันทึกแล้ว หมายเลข {reference} "
-               "เจ้าหน้าที่จะตอบกลับไปที่ {email} ระหว่างนี้เพิ่มรายละเอียดในแชตนี้ได้ค่ะ"),
+               "เจ้าหน้าที่จะตอบกลับไปที่ {email} เจ้าหน้าที่เห็นทุกข้อความในแชตนี้ "
+               "ระหว่างนี้ผู้ช่วยอัตโนมัติยังตอบคำถามต่อได้ค่ะ"),
     },
-    "added": {
-        "en": "Added to your question {reference}.",
-        "th": "เพิ่มข้อความในคำถามหมายเลข {reference} แล้วค่ะ",
+    "pending": {
+        "en": ("Your question {reference} is already registered: a staff member will answer "
+               "you at {email}. Meanwhile the assistant keeps answering here."),
+        "th": ("คำถามหมายเลข {reference} ของคุณบันทึกไว้แล้วค่ะ เจ้าหน้าที่จะตอบกลับไปที่ {email} "
+               "ระหว่างนี้ผู้ช่วยอัตโนมัติยังตอบคำถามต่อได้ค่ะ"),
     },
 }
+# An offline question still waiting: the address is asked for, or staff will answer.
+PENDING = (TicketStatus.AWAITING_EMAIL, TicketStatus.OPEN)
 
 
 def applies() -> bool:
@@ -62,7 +77,10 @@ def open_ticket(conversation: Conversation) -> str:
     """Start (or reopen) the chat's offline question; the text to show the user."""
     ticket = conversation.ticket or Ticket(conversation=conversation)
     db.session.add(ticket)
-    if ticket.email:  # asked before in this chat: the address is known
+    if ticket.status == TicketStatus.OPEN:  # registered and not answered yet: nothing new
+        return _text("pending", conversation.language, reference=_reference(ticket),
+                     email=str(ticket.email))
+    if ticket.email:  # asked and answered before in this chat: the address is known
         _register(ticket, ticket.email)
         return _text("registered", conversation.language, reference=_reference(ticket),
                      email=ticket.email)
@@ -78,25 +96,33 @@ def offer_text(language: str) -> str:
     return _text("offer", language, hours=hours.describe(language), next=later)
 
 
-def answer_waiting_user(conversation: Conversation, text: str) -> Optional[Message]:
-    """The reply to a user writing while their offline question waits (None: no ticket)."""
+def request_pending(conversation: Conversation) -> bool:
+    """True while the chat waits on an offline question: the assistant keeps answering."""
     ticket = conversation.ticket
-    if ticket is None or conversation.state != State.WAITING_FOR_STAFF:
+    return (conversation.state == State.WAITING_FOR_STAFF and ticket is not None
+            and ticket.status in PENDING)
+
+
+def take_email(conversation: Conversation, text: str) -> Optional[Message]:
+    """Register the offline question when ``text`` gives the address it waits for.
+
+    The reply, stored (the caller commits); None when the chat waits for no address or
+    ``text`` has none (then the assistant answers it).
+    """
+    ticket = conversation.ticket
+    if not request_pending(conversation) or ticket is None \
+            or ticket.status != TicketStatus.AWAITING_EMAIL:
         return None
+    address = find_email(text)
+    if address is None:
+        return None
+    _register(ticket, address)
     language = conversation.language
-    if ticket.status == TicketStatus.AWAITING_EMAIL:
-        address = find_email(text)
-        if address is None:
-            reply = _text("ask_email", language)
-        else:
-            _register(ticket, address)
-            reply = _text("registered", language, reference=_reference(ticket), email=address)
-    else:
-        reply = _text("added", language, reference=_reference(ticket))
-    message = Message(conversation=conversation, sender=Sender.BOT, text=reply,
-                      language=language, details={"ticket": ticket.status.value})
-    db.session.add(message)
-    db.session.commit()  # the center's notice waits in the outbox for the mailer
+    message = Message(conversation=conversation, sender=Sender.BOT, language=language,
+                      text=_text("registered", language, reference=_reference(ticket),
+                                 email=address),
+                      details={"ticket": ticket.status.value})
+    db.session.add(message)  # the center's notice waits in the outbox for the mailer
     return message
 
 
@@ -106,8 +132,42 @@ def email_staff_reply(message: Message) -> None:
     if ticket is None or not ticket.email or message.details.get("notice"):
         return
     queue_staff_reply(ticket, message)
-    ticket.status, ticket.answered_at = TicketStatus.ANSWERED, ticket.answered_at or utcnow()
+    ticket.replied_at = ticket.replied_at or utcnow()
+    if ticket.status != TicketStatus.ANSWERED:  # a reply may only say "we are on it"
+        ticket.status = TicketStatus.REPLIED
     db.session.commit()  # the mailer sends it
+
+
+def mark_answered(conversation: Conversation, user: User) -> None:
+    """Staff confirm the offline question was answered (audit-logged)."""
+    ticket = _answered(conversation)
+    audit.record(user, "question marked answered", f"conversation {conversation.id}",
+                 ticket=ticket.reference)
+    db.session.commit()
+
+
+def confirm_answered(conversation: Conversation) -> None:
+    """The user confirms their offline question was answered (on the answer's rating page)."""
+    _answered(conversation)
+    db.session.commit()
+
+
+def awaits_confirmation(conversation: Conversation) -> bool:
+    """True when the chat's offline question has an address and is not marked answered."""
+    ticket = conversation.ticket
+    return ticket is not None and ticket.status in (TicketStatus.OPEN, TicketStatus.REPLIED)
+
+
+def _answered(conversation: Conversation) -> Ticket:
+    """Mark the chat's open or replied question answered (the caller commits); else 409."""
+    conversations.claim(conversation)
+    if not awaits_confirmation(conversation) or conversation.ticket is None:
+        raise ConversationError(409, "not_an_open_question",
+                                "Only an offline question with an e-mail address can be "
+                                "marked answered.")
+    ticket = conversation.ticket
+    ticket.status, ticket.answered_at = TicketStatus.ANSWERED, utcnow()
+    return ticket
 
 
 def find_email(text: str) -> Optional[str]:

@@ -5,7 +5,8 @@ when the transcript was erased), state, rating (a level or not rated), Bangkok d
 start (from, to, both included), who the chat is assigned to, and a text that a message
 (user, bot or staff) or a private note contains (case-insensitive for Latin letters; ``%``
 and ``_`` are plain characters) or that is the chat's reference (``C-7F3K9Q2M``, as report
-exports and e-mails name it). A value that is not one of the choices is ignored.
+exports and e-mails name it), and priority (urgent chats only). A value that is not one of
+the choices is ignored.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from assistant.chat.satisfaction import level_labels
+from assistant.console.wording import STATE_WORDS
 from assistant.extensions import db
 from assistant.models import Conversation, Label, Message, Note, Rating, Sender, State, User
 from common.thai_calendar import bangkok_midnight
 from knowledge.topics import TOPIC_TITLES
 
 NOT_RATED = "none"
-STATE_NAMES = {State.BOT: "With the bot", State.WAITING_FOR_STAFF: "Waiting for staff",
-               State.WITH_STAFF: "With staff", State.CLOSED: "Closed"}
+URGENT = "urgent"
 ANY = ("", "Any")
 
 
@@ -46,12 +47,13 @@ class FilterForm(FlaskForm):
     topic = SelectField("Topic", default="", choices=[ANY] + [
         (topic, titles["en"]) for topic, titles in TOPIC_TITLES.items()])
     state = SelectField("State", default="", choices=[ANY] + [
-        (state.value, name) for state, name in STATE_NAMES.items()])
+        (state.value, words["en"]) for state, words in STATE_WORDS.items()])
     rating = SelectField("Rating", default="")
     date_from = DateField("From (Bangkok day)", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
     assigned = SelectField("Assigned", default="", choices=[("", "Anyone"), ("me", "Me"),
                                                             ("unassigned", "Unassigned")])
+    priority = SelectField("Priority", default="", choices=[ANY, (URGENT, "Urgent only")])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Choices that come from the database and the domain: labels and rating levels."""
@@ -112,6 +114,8 @@ def _conditions(values: dict[str, Any], user: User) -> Iterator[ColumnElement[bo
         yield Conversation.assigned_to_id == user.id
     elif values.get("assigned") == "unassigned":
         yield Conversation.assigned_to_id.is_(None)
+    if values.get("priority") == URGENT:
+        yield Conversation.urgent.is_(True)
 
 
 def _mentions_text(text: str) -> ColumnElement[bool]:

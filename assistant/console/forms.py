@@ -1,7 +1,14 @@
 """Console forms (Flask-WTF: every form carries a CSRF token)."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length
 
 from assistant.web.forms import WithinTextLimit
@@ -49,5 +56,6 @@ class ArticleForm(FlaskForm):
     keywords_th = StringField("Keywords (Thai, comma-separated)", validators=[Length(max=2000)])
     sources = TextAreaField("Official sources, one per line: title | https://…",
                             validators=[DataRequired(), Length(max=4000)])
-    related = StringField("Related article ids (comma-separated)", validators=[Length(max=1000)])
+    # Any id is read; saving refuses one that does not exist, naming it.
+    related = SelectMultipleField("Related articles", validate_choice=False)
     reviewed = DateField("Last reviewed", validators=[DataRequired()])

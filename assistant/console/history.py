@@ -22,6 +22,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from assistant.chat import articles
+from assistant.chat import transcript as readable
 from assistant.chat.satisfaction import level_labels
 from assistant.console import filters, notes
 from assistant.extensions import db
@@ -143,7 +144,7 @@ def email_transcript(conversation_id: str) -> Response:
         flash("This transcript was erased: there is nothing to send.", "error")
     else:
         address = form.email.data or ""
-        outbound = queue_transcript(chat, address)
+        outbound = queue_transcript(chat, address, readable.body(chat, chat.language))
         db.session.flush()
         audit.record(current_user, "transcript e-mailed", f"conversation {chat.id}",
                      email=outbound.id)

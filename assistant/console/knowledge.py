@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from assistant.chat import articles
+from assistant.console import article_preview
 from assistant.console.forms import ArticleForm, KnowledgeSearchForm
 from assistant.models import CHAT_ROLES, Role
 from assistant.web.auth import roles_required
@@ -56,14 +57,15 @@ def _draft(form: ArticleForm) -> articles.ArticleDraft:
         details={"en": (form.details_en.data or "").replace("\r\n", "\n"),
                  "th": (form.details_th.data or "").replace("\r\n", "\n")},
         keywords={"en": listed(form.keywords_en.data), "th": listed(form.keywords_th.data)},
-        sources=sources, related=listed(form.related.data),
+        sources=sources, related=[item.strip() for item in form.related.data or []
+                                  if item.strip()],
         reviewed=form.reviewed.data or dt.date.today(),
     )
 
 
 def _form_data(article: Article) -> dict[str, Any]:
     draft = articles.ArticleDraft.of(article)
-    data: dict[str, Any] = {"reviewed": draft.reviewed, "related": ", ".join(draft.related),
+    data: dict[str, Any] = {"reviewed": draft.reviewed, "related": draft.related,
                             "sources": "\n".join(f"{s['title']} | {s['url']}"
                                                  for s in draft.sources)}
     for language in ("en", "th"):
@@ -74,12 +76,38 @@ def _form_data(article: Article) -> dict[str, Any]:
     return data
 
 
+def _related_choices(article: Article, chosen: list[str]) -> list[tuple[Article, bool]]:
+    """Every other article and whether it is chosen.
+
+    The chosen come first, in their order (the chat's buttons follow it), then the others
+    by topic and title.
+    """
+    others = {a.id: a for a in articles.knowledge_base().articles if a.id != article.id}
+    first = [others[i] for i in chosen if i in others]
+    rest = sorted((a for a in others.values() if a not in first),
+                  key=lambda a: (a.topic, a.title["en"]))
+    return [(a, True) for a in first] + [(a, False) for a in rest]
+
+
+def _edit_page(article: Article, form: ArticleForm) -> str:
+    """The editor with the preview of the form as it stands."""
+    return render_template("console/knowledge_edit.html", article=article, form=form,
+                           preview=article_preview.preview(article, _draft(form)),
+                           related=_related_choices(article, form.related.data or []),
+                           topics=TOPIC_TITLES)
+
+
 @blueprint.route("/<article_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDIT_ROLES)
 def edit(article_id: str) -> Any:
-    """Edit both languages, sources and the reviewed date; saved only when valid."""
+    """Edit both languages, sources, related articles and the reviewed date.
+
+    Saved only when valid; the Preview button (for browsers without script) saves nothing.
+    """
     article = _article(article_id)
     form = ArticleForm(data=_form_data(article)) if request.method == "GET" else ArticleForm()
+    if request.method == "POST" and "preview" in request.form:
+        return _edit_page(article, form)
     if form.validate_on_submit():
         try:
             articles.save_article(article, _draft(form), current_user)
@@ -90,8 +118,17 @@ def edit(article_id: str) -> Any:
             return redirect(url_for("knowledge.edit", article_id=article_id))
     elif request.method == "POST":
         flash("Not saved: please correct the marked fields.", "error")
-    return render_template("console/knowledge_edit.html", article=article, form=form), (
-        400 if request.method == "POST" else 200)
+    return _edit_page(article, form), 400 if request.method == "POST" else 200
+
+
+@blueprint.post("/<article_id>/preview")
+@roles_required(*EDIT_ROLES)
+def preview(article_id: str) -> str:
+    """The preview of the form as typed: the fragment the editor's script swaps in."""
+    article = _article(article_id)
+    form = ArticleForm()
+    return render_template("console/_article_preview.html",
+                           preview=article_preview.preview(article, _draft(form)))
 
 
 @blueprint.get("/<article_id>/history")

@@ -82,6 +82,7 @@ def add(conversation_id: str) -> Response:
         audit.record(current_user, "label added", f"conversation {conversation.id}",
                      label=name, created=created)
         db.session.commit()
+        flash(f"Label {name} added.", "success")
     return _back(conversation_id)
 
 
@@ -96,4 +97,5 @@ def remove(conversation_id: str) -> Response:
         audit.record(current_user, "label removed", f"conversation {conversation.id}",
                      label=name)
         db.session.commit()
+        flash(f"Label {name} removed.", "success")
     return _back(conversation_id)

@@ -163,7 +163,7 @@ def create(conversation_id: str) -> Response:
     else:
         note, unknown = add(conversation, current_user, form.text.data or "")
         names = ", ".join(mention.user.name for mention in note.mentions)
-        flash("Private note added." + (f" Mentioned: {names}." if names else ""), "info")
+        flash("Private note added." + (f" Mentioned: {names}." if names else ""), "success")
         if unknown:
             flash("No colleague is called " + ", ".join(f"@{w}" for w in unknown) + ".",
                   "error")

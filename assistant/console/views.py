@@ -9,20 +9,23 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from assistant.chat import articles, conversations, presence, staff
+from assistant.chat import articles, conversations, offline, presence, staff
 from assistant.chat.errors import ConversationError
-from assistant.console import filters
+from assistant.console import filters, wording
+from assistant.console import queue as queue_order
 from assistant.console.forms import KnowledgeSearchForm, LoginForm, ReplyForm
 from assistant.extensions import db
 from assistant.limits import max_text_length
@@ -45,10 +48,6 @@ from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("console", __name__, url_prefix="/console",
                       template_folder="templates", static_folder="static")
-WAITING = Conversation.state == State.WAITING_FOR_STAFF
-QUEUE_PAGE = 50  # waiting chats per page of the queue (``?page=``), oldest waits first
-# How much of the status the console's poller gets: the oldest waits, each with a preview.
-STATUS_CHATS = 50
 PREVIEW_CHARS = 80
 
 
@@ -87,39 +86,39 @@ def logout() -> Response:
 @blueprint.get("/")
 @roles_required(*CHAT_ROLES)
 def queue() -> str:
-    """Chats waiting for staff (oldest first, ``QUEUE_PAGE`` a page), chats handled; filtered.
+    """Chats waiting for staff and chats handled; filtered, with quick views.
 
-    The page's ``data-waiting-ids`` (the oldest waits, as ``queue/status.json`` lists them)
+    Waits: urgent first, then the longest (``queue.PRIORITY``), a page at a time; quick
+    views: all, mine, unassigned, urgent.
+
+    The page's ``data-waiting-ids`` (the first waits, as ``queue/status.json`` lists them)
     and ``data-waiting-count`` (all waits) let the page reload when the queue changes.
     """
     form = filters.FilterForm(request.args)
     chosen = form.values()
     chats = select(Conversation).options(selectinload(Conversation.labels),
                                          selectinload(Conversation.assigned_to))
-    waiting_query = filters.apply(chats.where(WAITING), chosen, current_user)
-    total = db.session.scalar(select(func.count()).select_from(waiting_query.subquery())) or 0
-    pages = max(1, -(-total // QUEUE_PAGE))
+    waiting_query = filters.apply(chats.where(queue_order.WAITING), chosen, current_user)
+    total = queue_order.count_waiting(waiting_query)
+    pages = max(1, -(-total // queue_order.PAGE_SIZE))
     page = min(max(parse_id(request.args.get("page", "1")) or 1, 1), pages)
     waiting = db.session.scalars(
-        waiting_query.order_by(Conversation.waiting_since, Conversation.id)
-        .offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE)).all()
+        waiting_query.order_by(*queue_order.PRIORITY)
+        .offset((page - 1) * queue_order.PAGE_SIZE).limit(queue_order.PAGE_SIZE)).all()
     handled = db.session.scalars(filters.apply(
         chats.where(Conversation.state == State.WITH_STAFF)
-        .order_by(Conversation.updated_at.desc()), chosen, current_user)).all()
+        .order_by(Conversation.urgent.desc(), Conversation.updated_at.desc()),
+        chosen, current_user)).all()
     last = last_user_messages([chat.id for chat in [*waiting, *handled]])
     return render_template(
-        "console/queue.html", filter_form=form, filtered=bool(chosen),
-        waiting_ids=db.session.scalars(_oldest_waits().with_only_columns(Conversation.id)).all(),
+        "console/queue.html", filter_form=form, filtered=bool(chosen), chosen=chosen,
+        views=queue_order.quick_views(current_user),
+        waiting_ids=db.session.scalars(
+            queue_order.first_waits().with_only_columns(Conversation.id)).all(),
         waiting_total=total, page=page, pages=pages, page_url=_page_url,
         waiting=[{"chat": chat, "minutes": _minutes_since(chat.waiting_since),
                   "last": last.get(chat.id, "")} for chat in waiting],
         handled=[{"chat": chat, "last": last.get(chat.id, "")} for chat in handled])
-
-
-def _oldest_waits() -> Select[Conversation]:
-    """The chats waiting longest (``STATUS_CHATS`` of them), oldest first."""
-    return (select(Conversation).where(WAITING)
-            .order_by(Conversation.waiting_since, Conversation.id).limit(STATUS_CHATS))
 
 
 def _page_url(page: int) -> str:
@@ -166,7 +165,9 @@ def by_reference(reference: str) -> Response:
     return redirect(url_for("console.conversation", conversation_id=chat.id))
 
 
-def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Response:
+def _act(conversation_id: str, operation: Callable[[Conversation], Any],
+         done: str) -> Response:
+    """Run ``operation`` on the chat; say ``done`` (or what went wrong) on its page."""
     chat = db.get_or_404(Conversation, conversation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -174,6 +175,8 @@ def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Resp
         operation(chat)
     except ConversationError as error:
         flash(error.message, "error")
+    else:
+        flash(done, "success")
     return redirect(url_for("console.conversation", conversation_id=conversation_id))
 
 
@@ -181,7 +184,8 @@ def _act(conversation_id: str, operation: Callable[[Conversation], Any]) -> Resp
 @roles_required(*CHAT_ROLES)
 def take(conversation_id: str) -> Response:
     """Take the chat over from the bot or the queue."""
-    return _act(conversation_id, lambda chat: staff.take_over(chat, current_user))
+    return _act(conversation_id, lambda chat: staff.take_over(chat, current_user),
+                "You took the chat over.")
 
 
 @blueprint.post("/conversations/<conversation_id>/reply")
@@ -192,10 +196,11 @@ def reply(conversation_id: str) -> Response:
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            staff.staff_reply(chat, current_user, form.text.data or "",
-                                      max_text_length())
+            staff.staff_reply(chat, current_user, form.text.data or "", max_text_length())
         except ConversationError as error:
             flash(error.message, "error")
+        else:
+            flash("Reply sent.", "success")
     else:
         flash(f"Write a reply of at most {max_text_length():,} characters.", "error")
     return redirect(url_for("console.conversation", conversation_id=conversation_id))
@@ -209,27 +214,41 @@ def send_article(conversation_id: str, article_id: str) -> Response:
     if article is None:
         abort(404)
     return _act(conversation_id,
-                lambda chat: staff.send_article(chat, current_user, article))
+                lambda chat: staff.send_article(chat, current_user, article),
+                "Article sent to the user.")
 
 
 @blueprint.post("/conversations/<conversation_id>/hand-back")
 @roles_required(*CHAT_ROLES)
 def hand_back(conversation_id: str) -> Response:
     """Give the chat back to the bot."""
-    return _act(conversation_id, lambda chat: staff.hand_back(chat, current_user))
+    return _act(conversation_id, lambda chat: staff.hand_back(chat, current_user),
+                "Handed back to the assistant.")
 
 
 @blueprint.post("/conversations/<conversation_id>/close")
 @roles_required(*CHAT_ROLES)
 def close(conversation_id: str) -> Response:
     """Close the chat; the user gets the satisfaction question."""
-    return _act(conversation_id, conversations.close)
+    return _act(conversation_id, conversations.close,
+                "Chat closed: the user was asked how satisfied they are.")
+
+
+@blueprint.post("/conversations/<conversation_id>/question-answered")
+@roles_required(*CHAT_ROLES)
+def question_answered(conversation_id: str) -> Response:
+    """Mark the chat's offline question answered (a reply alone does not)."""
+    return _act(conversation_id, lambda chat: offline.mark_answered(chat, current_user),
+                "Question marked answered.")
 
 
 @blueprint.get("/conversations/<conversation_id>/messages.json")
 @roles_required(*CHAT_ROLES)
 def messages_json(conversation_id: str) -> Any:
-    """All messages after ``after`` (user ones too), for the live transcript."""
+    """All messages after ``after`` (user ones too), for the live transcript.
+
+    ``html`` is each one as the page shows it (time in Bangkok, buttons pressed in words).
+    """
     chat = db.get_or_404(Conversation, conversation_id)
     after = parse_id(request.args.get("after", "0"))
     if after is None:
@@ -237,10 +256,14 @@ def messages_json(conversation_id: str) -> Any:
                               "message": "after must be a message id."}), 400
     query = (select(Message).where(Message.conversation_id == chat.id, Message.id > after)
              .order_by(Message.id))
+    titles = wording.button_titles(chat.messages)
+    item = get_template_attribute("console/_message.html", "message_item")
     rows = [{"id": m.id, "sender": m.sender.value, "text": m.text, "intent": m.intent,
-             "topic": m.topic, "article_ids": m.article_ids}
+             "topic": m.topic, "article_ids": m.article_ids,
+             "html": str(item(m, chat.language, titles))}
             for m in db.session.scalars(query)]
-    return jsonify(messages=rows, state=chat.state.value)
+    return jsonify(messages=rows, state=chat.state.value,
+                   state_words=wording.STATE_WORDS[chat.state])
 
 
 @blueprint.app_context_processor
@@ -249,24 +272,31 @@ def waiting_counter() -> dict[str, Callable[[], int]]:
     return {"waiting_count": _waiting_count}
 
 
+@blueprint.record_once
+def _human_words(state: BlueprintSetupState) -> None:
+    """The words of ``wording`` in every template, also macros rendered alone (messages.json)."""
+    state.app.jinja_env.globals.update(wording.template_helpers())
+
+
 def _waiting_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Conversation).where(WAITING)) or 0
+    return db.session.scalar(
+        select(func.count()).select_from(Conversation).where(queue_order.WAITING)) or 0
 
 
 @blueprint.get("/queue/status.json")
 @roles_required(*CHAT_ROLES)
 def queue_status() -> Any:
-    """Waiting chats (oldest first) and staff online, for the console's counter and alerts.
+    """Waiting chats (as the queue lists them) and staff online, for the counter and alerts.
 
     Every open console page asks every few seconds: the request also marks its user online.
     """
     presence.touch(current_user)
-    chats = db.session.scalars(_oldest_waits()).all()
+    chats = db.session.scalars(queue_order.first_waits()).all()
     previews = last_user_messages([chat.id for chat in chats])
     return jsonify(
         waiting=_waiting_count(),
         waiting_chats=[{"id": chat.id, "language": chat.language, "channel": chat.channel,
-                        "minutes": _minutes_since(chat.waiting_since),
+                        "minutes": _minutes_since(chat.waiting_since), "urgent": chat.urgent,
                         "preview": _shorten(previews.get(chat.id, ""))} for chat in chats],
         online_staff=len(presence.online_staff()))
 

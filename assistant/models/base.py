@@ -67,10 +67,12 @@ class Sender(StrEnum):
 
 
 class TicketStatus(StrEnum):
-    """An offline question: waiting for the user's e-mail address, sent to the center, answered."""
+    """An offline question: waiting for the user's e-mail address, sent to the center, replied
+    to by staff, answered (staff marked it so: a holding reply is not an answer)."""
 
     AWAITING_EMAIL = "awaiting_email"
     OPEN = "open"
+    REPLIED = "replied"
     ANSWERED = "answered"
 
 

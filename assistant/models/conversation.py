@@ -35,6 +35,8 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     channel: Mapped[str] = mapped_column(String(20), default="web")
     staff_involved: Mapped[bool] = mapped_column(default=False)
+    # The assistant saw a sign of danger (its emergency help): the queue lists the chat first.
+    urgent: Mapped[bool] = mapped_column(default=False)
     assigned_to_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     waiting_since: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -169,7 +171,8 @@ class AnswerFeedback(Base):
 
 class Handoff(Base):
     """One wait for staff: requested (user asked, bot gave up, or assistant down), then taken,
-    or expired (nobody took it in time: the chat went back to the bot)."""
+    or expired (nobody took it in time, or the user went back to the assistant: the chat went
+    back to the bot)."""
 
     __tablename__ = "handoffs"
 

@@ -26,6 +26,8 @@ class Ticket(Base):
     email: Mapped[Optional[str]] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
+    # The first staff reply; answered_at: when the question was marked answered.
+    replied_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
     conversation: Mapped[Conversation] = relationship("Conversation",

@@ -12,11 +12,16 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
+from assistant.reports.wording import words
+from common.thai_calendar import ENGLISH_MONTHS, THAI_MONTHS_SHORT, spelled_date, to_be
+
 BAR_HEIGHT = 22
 LABEL_WIDTH = 190
 PLOT_WIDTH = 420
 COLOUR = "#0b6e4f"
 MUTED = "#5a6470"
+EDGE = 60  # a time-axis label this close to an end of the chart aligns with that end
+ENGLISH_MONTHS_SHORT = tuple(name[:3] for name in ENGLISH_MONTHS)
 
 
 def _number(value: float) -> str:
@@ -47,24 +52,67 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], unit: str = "") ->
     return Markup("".join(parts))
 
 
-def column_chart(title: str, days: Sequence[tuple[dt.date, int]]) -> Markup:
-    """One column per day (chats started), with the first and last day and the maximum."""
-    width, height, bottom = 700, 180, 24
-    largest = max((count for _, count in days), default=0) or 1
+def _tick(day: dt.date, language: str, with_day: bool, with_year: bool) -> str:
+    """``6 Oct``, ``Oct 2026`` / ``6 ต.ค.``, ``ต.ค. 2569`` (B.E.): the parts asked for."""
+    names = THAI_MONTHS_SHORT if language == "th" else ENGLISH_MONTHS_SHORT
+    parts = [str(day.day)] if with_day else []
+    parts.append(names[day.month - 1])
+    if with_year:
+        parts.append(str(to_be(day.year) if language == "th" else day.year))
+    return " ".join(parts)
+
+
+def axis_ticks(days: Sequence[dt.date], language: str) -> list[tuple[int, str]]:
+    """``(position, label)`` of each tick of the time axis under ``days``.
+
+    Every day of a fortnight, Mondays up to a quarter, else the first of each month; the
+    year on the first tick and where it changes.
+    """
+    if len(days) <= 14:
+        positions = list(range(len(days)))
+    elif len(days) <= 92:
+        positions = [n for n, day in enumerate(days) if day.weekday() == 0]
+    else:
+        positions = [n for n, day in enumerate(days) if day.day == 1 or n == 0]
+    ticks, year = [], None
+    for n in positions:
+        ticks.append((n, _tick(days[n], language, len(days) <= 92, days[n].year != year)))
+        year = days[n].year
+    return ticks
+
+
+def column_chart(title: str, days: Sequence[tuple[dt.date, int]], language: str = "en") -> Markup:
+    """One column per day (chats started) over a time axis in ``language`` (Thai: B.E.).
+
+    Every other tick label is ``alt``: narrow screens hide those (reports.css).
+    """
+    width, height, top, bottom = 700, 200, 28, 30
+    most = max((count for _, count in days), default=0)
+    largest = most or 1
     step = width / max(len(days), 1)
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
+    base = height - bottom
+    parts = [f'<svg class="chart timeline" role="img" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
-    plot = height - bottom - 14
     for index, (day, count) in enumerate(days):
-        bar = plot * count / largest
+        bar = (base - top) * count / largest
         parts.append(
-            f'<rect x="{index * step:.2f}" y="{14 + plot - bar:.1f}" '
-            f'width="{max(step - 1, 0.5):.2f}" height="{bar:.1f}" fill="{COLOUR}">'
-            f"<title>{day.isoformat()}: {count}</title></rect>")
-    if days:
-        parts.append(f'<text x="0" y="{height - 6}" fill="{MUTED}">{days[0][0].isoformat()}'
-                     f'</text><text x="{width}" y="{height - 6}" text-anchor="end" '
-                     f'fill="{MUTED}">{days[-1][0].isoformat()}</text>')
-    parts.append(f'<text x="0" y="11" fill="{MUTED}">max {largest}</text></svg>')
+            f'<rect x="{index * step:.2f}" y="{base - bar:.1f}" '
+            f'width="{max(step - 1, 0.5):.2f}" height="{bar:.1f}" fill="{COLOUR}" '
+            f'data-day="{day.isoformat()}"><title>{escape(spelled_date(day, language))}: '
+            f"{count}</title></rect>")
+    parts.append(f'<g class="axis" fill="{MUTED}"><line x1="0" x2="{width}" y1="{base}" '
+                 f'y2="{base}" stroke="{MUTED}"/>')
+    ticks = axis_ticks([day for day, _ in days], language)
+    for number, (index, label) in enumerate(ticks):
+        x = index * step
+        # Labels centre on their tick; near either end they align with the chart's edge.
+        text_x, anchor = ((0, "start") if x < EDGE else (width, "end") if x > width - EDGE
+                          else (x, "middle"))
+        parts.append(f'<g class="tick{" alt" if number % 2 else ""}"><line x1="{x:.2f}" '
+                     f'x2="{x:.2f}" y1="{base}" y2="{base + 5}" stroke="{MUTED}"/>'
+                     f'<text x="{text_x:.2f}" y="{height - 8}" text-anchor="{anchor}">'
+                     f"{escape(label)}</text></g>")
+    parts.append(f'</g><text x="0" y="20" fill="{MUTED}">{words(language)["max"]} {most}'
+                 "</text></svg>")
     return Markup("".join(parts))

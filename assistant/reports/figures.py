@@ -3,7 +3,8 @@
 Which period a record belongs to (all in Bangkok time):
 - a rating, and a closed chat, by the moment the chat was closed (a rating comes at or
   after the close; a re-rating replaces the level, so each chat counts once);
-- a chat started (per day, language, handoff rate) by the moment it was started;
+- a chat started (per day, language, handoff rate) by the moment it was started; the days
+  per day end today (a period reaching into the future shows no empty days to come);
 - bot answers (topics, intents, fallbacks) by the moment they were sent;
 - a wait for staff by the moment it was requested;
 - a knowledge answer, and the user's vote on it, by the moment the answer was shown.
@@ -36,7 +37,7 @@ from assistant.models import (
 )
 from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
 from assistant.reports.periods import Period
-from common.thai_calendar import bangkok_day
+from common.thai_calendar import bangkok_day, bangkok_today
 
 FALLBACK_INTENT = "nlu_fallback"
 TOP = 10
@@ -197,10 +198,11 @@ def compute(period: Period) -> Figures:
                Message.created_at >= start, Message.created_at < end)).all()
     fallbacks = sum(1 for answer in answers if answer.intent == FALLBACK_INTENT)
     levels = [rating.level for rating in ratings]
+    elapsed = period.up_to(bangkok_today())
     return Figures(
         period=period, kpi=kpi(levels), ratings=ratings, closed=closed,
         response_rate=percent(len(ratings), closed), started=len(started),
-        per_day=[(day, per_day[day]) for day in period.days()],
+        per_day=[(day, per_day[day]) for day in (elapsed.days() if elapsed else [])],
         languages=dict(Counter(row.language for row in started).most_common()),
         channels=dict(Counter(row.channel for row in started).most_common()),
         topics=Counter(a.topic for a in answers if a.topic).most_common(TOP),

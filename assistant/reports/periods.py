@@ -55,6 +55,18 @@ class Period:
         """Every Bangkok day of the period."""
         return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
+    def up_to(self, today: dt.date) -> Period | None:
+        """The part of the period until ``today`` (None when it starts later)."""
+        if today < self.first:
+            return None
+        return self if self.last <= today else date_range(self.first, today)
+
+    def before(self) -> Period:
+        """The period of the same number of days that ends the day before this one."""
+        length = self.last - self.first
+        last = self.first - dt.timedelta(days=1)
+        return date_range(last - length, last)
+
     def range_en(self) -> str:
         """``1 October 2024 - 30 September 2025``."""
         return f"{english_date(self.first)} – {english_date(self.last)}"
@@ -62,6 +74,10 @@ class Period:
     def range_th(self, digits: bool = False) -> str:
         """``1 ตุลาคม 2567 – 30 กันยายน 2568``."""
         return f"{thai_date(self.first, digits)} – {thai_date(self.last, digits)}"
+
+    def range_in(self, language: str) -> str:
+        """``range_th`` in Thai, else ``range_en``."""
+        return self.range_th() if language == "th" else self.range_en()
 
 
 def _months_later(first: dt.date, months: int) -> dt.date:
@@ -72,7 +88,8 @@ def _months_later(first: dt.date, months: int) -> dt.date:
 
 def _check_fiscal_year(year_be: int) -> None:
     if not 2500 <= year_be <= 2700:
-        raise PeriodError("a fiscal year is a Buddhist Era year such as 2568")
+        raise PeriodError(f"a fiscal year is a Buddhist Era year such as "
+                          f"{current_fiscal_year()}")
 
 
 def fiscal_year(year_be: int) -> Period:
@@ -113,6 +130,11 @@ def date_range(first: dt.date, last: dt.date) -> Period:
 def current_fiscal_year(today: dt.date | None = None) -> int:
     """The B.E. fiscal year of today in Bangkok."""
     return fiscal_year_of(today or bangkok_today())
+
+
+def fiscal_quarter_number(day: dt.date) -> int:
+    """The quarter (1-4) of its fiscal year that ``day`` falls in (1 = October-December)."""
+    return (day.month - 10) % 12 // 3 + 1
 
 
 def choose(kind: str, year_be: int | None = None, quarter: int | None = None,

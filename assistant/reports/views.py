@@ -11,11 +11,13 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from assistant.chat.satisfaction import LEVELS, Kpi, level_labels
 from assistant.models import CHAT_ROLES
-from assistant.reports import charts, exports, summary
+from assistant.reports import charts, exports, summary, trends
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
 from assistant.reports.periods import PeriodError, choose
+from assistant.reports.wording import page_language, words
 from assistant.web.auth import roles_required
+from common.thai_calendar import bangkok_today, spelled_date
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("reports", __name__, url_prefix="/console/reports",
@@ -26,7 +28,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _figures() -> tuple[PeriodForm, Figures]:
     """The form as sent and the figures of its period (400 for a period that is wrong)."""
-    form = PeriodForm(request.args)
+    form = PeriodForm(request.args, page_language(request.args.get("lang"),
+                                                  request.accept_languages))
     if request.args and not form.validate():
         abort(400, description="; ".join(f"{name}: {', '.join(errors)}"
                                           for name, errors in form.errors.items()))
@@ -50,14 +53,14 @@ def _rates(kpis: dict[str, Kpi]) -> dict[str, float]:
             if kpi.rate_percent is not None}
 
 
-def _charts(figures: Figures) -> dict[str, Any]:
+def _charts(figures: Figures, language: str) -> dict[str, Any]:
     labels = level_labels("en")
     rated, handlers = _rates(figures.by_topic), _rates(figures.by_handler)
     return {
         "levels": charts.bar_chart("Answers per level",
                                    [(labels[level], figures.kpi.levels[level])
                                     for level in LEVELS]),
-        "per_day": charts.column_chart("Chats started per day", figures.per_day),
+        "per_day": charts.column_chart(words(language)["per_day"], figures.per_day, language),
         "topics": charts.bar_chart("Top topics of answers",
                                    [(_topic_name(t), n) for t, n in figures.topics]),
         "intents": charts.bar_chart("Top intents", figures.intents),
@@ -77,10 +80,15 @@ def _charts(figures: Figures) -> dict[str, Any]:
 @blueprint.get("/")
 @roles_required(*CHAT_ROLES)
 def index() -> str:
-    """The KPI with target and pass/fail, the executive summary and the usage figures."""
+    """The KPI with target and pass/fail, its trend, the summary and the usage figures."""
     form, figures = _figures()
+    language, today = form.language, bangkok_today()
+    elapsed = figures.period.up_to(today)
     return render_template(
-        "reports/index.html", form=form, figures=figures, charts=_charts(figures),
+        "reports/index.html", form=form, figures=figures, charts=_charts(figures, language),
+        language=language, said=words(language), today=spelled_date(today, language),
+        elapsed=elapsed, spelled_date=spelled_date,
+        comparison=elapsed and trends.compare(figures, compute(elapsed.before()), language),
         english=summary.english(figures),
         thai=summary.thai(figures, bool(form.thai_digits.data)),
         labels={"en": level_labels("en"), "th": level_labels("th")}, levels=LEVELS,

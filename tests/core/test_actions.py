@@ -6,12 +6,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.articles import format_date
 from actions.context import search_query
 from actions.fallback import ActionTopicFallback, consecutive_misses
 from actions.knowledge_answer import ActionAnswerTopic
 from actions.language import ActionSwitchLanguage
 from actions.satisfaction import ActionRecordSatisfaction
+from knowledge.replies import format_date
 
 
 def tracker(text, intent, entities=(), ranking=(), slots=None, events=()):

@@ -334,8 +334,8 @@ def site(tmp_path_factory):
 
 
 def shows_state(page, state):
-    page.wait_for_function("s => document.getElementById('state').textContent === s", arg=state,
-                           timeout=10000)
+    page.wait_for_function("s => document.getElementById('state').dataset.state === s",
+                           arg=state, timeout=10000)
 
 
 def test_keyboard_shortcuts_take_reply_hand_back_close_and_go_to_the_queue(site):

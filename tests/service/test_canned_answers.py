@@ -401,7 +401,7 @@ def test_the_reply_box_says_when_there_are_no_canned_answers(tmp_path):
         empty = page.locator("#canned-empty")
         expect(empty).to_be_visible()
         expect(empty).to_have_text("No canned answers yet: an admin can add them.")
-        expect(page.get_by_role("status")).to_have_text(empty.inner_text())
+        expect(page.locator("#canned-status")).to_have_text(empty.inner_text())
         box.fill("")
         add_answer(app, "hold", "Please hold", "One moment please.")
         box.press_sequentially("/")  # "/" alone lists the answers, most used first

@@ -35,7 +35,7 @@ def restored_article(knowledge_dir):
 
 
 class FormFields(HTMLParser):
-    """The values of a page's inputs and text areas."""
+    """The values of a page's inputs and text areas (checked boxes as a list)."""
 
     def __init__(self):
         super().__init__()
@@ -43,7 +43,10 @@ class FormFields(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "input" and attrs.get("name"):
+        if tag == "input" and attrs.get("type") == "checkbox":
+            if "checked" in attrs and attrs.get("name"):  # chosen related articles: a list
+                self.values.setdefault(attrs["name"], []).append(attrs["value"])
+        elif tag == "input" and attrs.get("name"):
             self.values[attrs["name"]] = attrs.get("value", "")
         if tag == "textarea":
             self._textarea = attrs["name"]

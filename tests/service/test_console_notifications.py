@@ -98,9 +98,10 @@ def test_status_lists_waiting_chats_oldest_first_with_previews(module_app):
     seen = status(staff)
     assert seen["waiting"] == 2
     assert seen["waiting_chats"] == [
-        {"id": english, "language": "en", "channel": "web", "minutes": 0,
+        {"id": english, "language": "en", "channel": "web", "minutes": 0, "urgent": False,
          "preview": LONG_TEXT[:79] + "…"},
-        {"id": thai, "language": "th", "channel": "web", "minutes": 0, "preview": HUMAN_TH},
+        {"id": thai, "language": "th", "channel": "web", "minutes": 0, "urgent": False,
+         "preview": HUMAN_TH},
     ]
 
     page = f"/console/conversations/{english}"

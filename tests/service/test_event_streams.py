@@ -2,6 +2,7 @@
 and the API document answer; changes reach them from this process and from others; open
 streams are capped per client address and per conversation."""
 
+import json
 import queue
 import threading
 import time
@@ -115,7 +116,7 @@ def test_changes_made_by_another_process_reach_the_stream(service):
         assert "A staff member is here." in stream.next_data("message")
         with elsewhere.app_context():
             conversations.close(conversations.find(chat[0]))
-        assert stream.next_data("state") == '{"state": "closed"}'
+        assert json.loads(stream.next_data("state")) == {"state": "closed", "wait": None}
     finally:
         stream.close()
 

@@ -20,6 +20,7 @@ def test_thai_follow_ups_pinpointed_fact_not_helpful_reaches_the_trainer(app):
         user.goto(url + "/")
         chat = user.locator("#bkk-expat-chat")
         chat.get_by_role("button", name="Chat with us").click()
+        chat.get_by_role("button", name="เปลี่ยนเป็น ภาษาไทย").click()  # the user's choice
         bot = chat.locator("li.message.bot")
         for text in TURNS:
             before = bot.count()

@@ -97,13 +97,13 @@ def test_stale_waits_go_back_to_the_bot_with_a_note(app_without_rasa):
             assert [h.expired_at for h in still.handoffs] == [None]
 
 
-def test_the_queue_shows_fifty_waits_a_page_oldest_first(app_without_rasa):
+def test_the_queue_shows_twenty_five_waits_a_page_oldest_first(app_without_rasa):
     app = app_without_rasa
     with app.app_context():
         db.session.execute(update(Conversation).where(
             Conversation.state == State.WAITING_FOR_STAFF).values(state=State.CLOSED))
         db.session.commit()
-        ids = [waiting_chat(minutes=100 - i) for i in range(60)]  # oldest first
+        ids = [waiting_chat(minutes=100 - i) for i in range(30)]  # oldest first
     staff = app.test_client()
     login(staff, create_user(app, "staff"))
 
@@ -111,14 +111,14 @@ def test_the_queue_shows_fifty_waits_a_page_oldest_first(app_without_rasa):
         return [i for i in re.findall(r'data-chat-id="([^"]+)"', html) if i in ids]
 
     first = staff.get("/console/").get_data(as_text=True)
-    assert listed(first) == ids[:50]
-    assert re.search(r'id="waiting-count">60<', first)
+    assert listed(first) == ids[:25]
+    assert re.search(r'id="waiting-count">30<', first)
     assert 'rel="next" href="/console/?page=2"' in first and 'rel="prev"' not in first
     second = staff.get("/console/?page=2").get_data(as_text=True)
-    assert listed(second) == ids[50:]
+    assert listed(second) == ids[25:]
     assert 'rel="prev" href="/console/?page=1"' in second and 'rel="next"' not in second
-    assert listed(staff.get("/console/?page=99").get_data(as_text=True)) == ids[50:]
-    assert listed(staff.get("/console/?page=x").get_data(as_text=True)) == ids[:50]
+    assert listed(staff.get("/console/?page=99").get_data(as_text=True)) == ids[25:]
+    assert listed(staff.get("/console/?page=x").get_data(as_text=True)) == ids[:25]
 
 
 def test_web_requests_only_store_mail_the_mailer_sends_it(database_url, servers,

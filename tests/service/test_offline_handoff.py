@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from assistant.chat import presence
 from assistant.extensions import db
-from assistant.models import Conversation, OutboundEmail, Ticket, User
+from assistant.models import Conversation, Handoff, OutboundEmail, Ticket, User
 from common.thai_calendar import BANGKOK
 from scripts.servers import free_port
 from tests.service.conftest import make_app
@@ -76,9 +76,12 @@ def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
     assert offer["state"] == "waiting_for_staff"
     assert "No staff member of the center is online" in offer["replies"][-1]["text"]
     assert "e-mail address" in offer["replies"][-1]["text"]
+    assert offer["wait"]["kind"] == "email" and offer["wait"]["status"] == "awaiting_email"
 
-    reminder = say("My landlord kept my deposit of 20,000 baht. What can I do?")
-    assert "write your e-mail address" in reminder["replies"][0]["text"]
+    # The assistant keeps answering while the address is awaited.
+    answered = say("My landlord kept my deposit of 20,000 baht. What can I do?")
+    assert answered["replies"][0]["topic"] == "housing", answered
+    assert answered["state"] == "waiting_for_staff" and answered["wait"]["kind"] == "email"
     before = len(smtp.messages)
     registered = say("You can write to anna.muller@example.com")["replies"][0]["text"]
     found = REFERENCE.search(registered)
@@ -97,8 +100,16 @@ def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
     assert f"https://assistant.example/console/ref/{chat_reference}" in body
     assert conversation not in body and conversation not in notice["Subject"]
 
-    assert reference in say("The contract ends in March.")["replies"][0]["text"]
-    assert len(smtp.messages) == before + 1  # details are added in the chat, not mailed
+    later = say("How do I open a bank account?")
+    assert later["replies"][0]["topic"] == "banking"  # the assistant still answers
+    assert (later["wait"]["reference"], later["wait"]["email"]) == (
+        reference, "anna.muller@example.com")
+    again = say("I want to talk to a human")["replies"][-1]["text"]
+    assert reference in again and "already registered" in again
+    assert len(smtp.messages) == before + 1  # later messages are in the chat, not mailed
+    refused = client.post(f"/api/conversations/{conversation}/back-to-assistant")
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "question_registered"
 
     page = staff_answers(offline_app, conversation,
                          "Hello Anna, the landlord must return the deposit within 7 days.")
@@ -114,10 +125,13 @@ def test_offline_question_mails_the_center_and_the_staff_answer_mails_the_user(
     with offline_app.app_context():
         ticket = db.session.scalars(select(Ticket).where(
             Ticket.conversation_id == conversation)).one()
-        assert (ticket.status.value, ticket.reference) == ("answered", reference)
+        # a reply may be a holding one: only staff marking it makes the question answered
+        assert (ticket.status.value, ticket.reference) == ("replied", reference)
+        assert ticket.replied_at is not None and ticket.answered_at is None
         assert {e.status for e in ticket.emails} == {"sent"}
         rating = ticket.conversation.rating
         assert rating and (rating.level, rating.handled_by) == (4, "staff")
+    assert "replied to, not yet marked answered" in page
 
 
 def test_thai_offline_question_and_thai_answer(offline_app, smtp):
@@ -170,12 +184,26 @@ def test_with_staff_online_in_office_hours_the_chat_waits_for_them(
     email = create_user(app, "staff")
     with app.app_context():
         presence.touch(db.session.scalars(select(User).where(User.email == email)).one())
-    conversation, say = chat(app.test_client())
-    asked = say("I want to talk to a human")["replies"][-1]["text"]
-    assert "I've asked a staff member" in asked
+    client = app.test_client()
+    conversation, say = chat(client)
+    asked = say("I want to talk to a human")
+    assert "I've asked a staff member" in asked["replies"][-1]["text"]
+    assert asked["wait"]["kind"] == "staff" and asked["wait"]["position"] >= 1
     with app.app_context():
         assert db.session.scalar(select(Ticket).where(
             Ticket.conversation_id == conversation)) is None
+    assert say("Are you there?")["replies"] == []  # for the staff member who joins
+
+    back = client.post(f"/api/conversations/{conversation}/back-to-assistant").get_json()
+    assert (back["state"], back["wait"]) == ("bot", None)
+    assert "back with the assistant" in back["replies"][0]["text"]
+    assert say("How do I open a bank account?")["replies"][0]["topic"] == "banking"
+    with app.app_context():
+        handoff = db.session.scalars(select(Handoff).where(
+            Handoff.conversation_id == conversation)).one()
+        assert handoff.taken_at is None and handoff.expired_at is not None  # ended by the user
+    again = client.post(f"/api/conversations/{conversation}/back-to-assistant")
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "not_waiting")
 
 
 def test_outside_office_hours_even_online_staff_leave_it_to_e_mail(
@@ -188,8 +216,17 @@ def test_outside_office_hours_even_online_staff_leave_it_to_e_mail(
     email = create_user(app, "staff")
     with app.app_context():
         presence.touch(db.session.scalars(select(User).where(User.email == email)).one())
-    _, say = chat(app.test_client())
-    assert "No staff member" in say("I want to talk to a human")["replies"][-1]["text"]
+    client = app.test_client()
+    conversation, say = chat(client)
+    offer = say("I want to talk to a human")
+    assert "No staff member" in offer["replies"][-1]["text"]
+    staff_from = dt.datetime.fromisoformat(offer["wait"]["staff_from"]).astimezone(BANGKOK)
+    assert staff_from.date() == today + dt.timedelta(days=2)  # the next working day
+    back = client.post(f"/api/conversations/{conversation}/back-to-assistant").get_json()
+    assert back["state"] == "bot"
+    with app.app_context():  # no address was given: no question is left
+        assert db.session.scalar(select(Ticket).where(
+            Ticket.conversation_id == conversation)) is None
 
 
 def test_assistant_down_and_nobody_online_offers_the_e_mail_route(database_url,

@@ -104,13 +104,14 @@ def test_widget_privacy_notice_download_and_delete(app):
 
         with page.expect_download() as download:
             chat.get_by_role("button", name="ดาวน์โหลดบทสนทนา").click()
-        data = json.loads(open(download.value.path(), encoding="utf-8").read())
-        assert data["messages"][0]["text"] == "ขอเบอร์ติดต่อศูนย์หน่อยค่ะ"
+        readable = open(download.value.path(), encoding="utf-8").read()  # in Thai, as shown
+        assert "] คุณ: ขอเบอร์ติดต่อศูนย์หน่อยค่ะ\n" in readable
         conversation, authorization = widget_chat(page)
-        assert data["conversation"]["id"] == conversation
-        export = f"{url}/api/conversations/{conversation}/export"
+        export = f"{url}/api/conversations/{conversation}/export"  # the JSON copy
         assert page.request.get(export).status == 401  # the id alone opens nothing
-        assert page.request.get(export, headers=authorization).ok
+        exported = page.request.get(export, headers=authorization)
+        assert exported.json()["messages"][0]["text"] == "ขอเบอร์ติดต่อศูนย์หน่อยค่ะ"
+        assert exported.json()["conversation"]["id"] == conversation
 
         page.on("dialog", lambda dialog: dialog.accept())
         chat.get_by_role("button", name="ลบบทสนทนา").click()

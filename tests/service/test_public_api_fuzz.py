@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from assistant.api.openapi import SPEC
 from assistant.extensions import db
-from assistant.mail.rating_link import rating_url
 from assistant.models import Conversation, Message, Rating, Sender
 from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
+from tests.support.access import rating_path
 from tests.support.console_helpers import create_user, csrf_token, login
 from tests.support.fake_line import SECRET, TOKEN, fake_line_server, fixture, sign
 
@@ -34,7 +34,8 @@ PUBLIC_PREFIXES = ("/api", "/rate", "/channels")
 # Public routes deliberately left out of the OpenAPI document.
 UNDOCUMENTED = {
     "/": "the demo page: static HTML with the widget embedded, no API",
-    "/webchat/<path:filename>": "the widget's static files (widget.js, widget.css)",
+    "/webchat/widget.js": "the widget's script (webchat/widget/*.js served as one file)",
+    "/webchat/<path:filename>": "the widget's static files (widget.css, page styles)",
     "/static/<path:filename>": "Flask's default static folder; the service has none",
 }
 # Ids no handler expects, besides the ones hypothesis makes up.
@@ -98,16 +99,6 @@ def knowledge_answers(client, conversation):
     """Ids of the conversation's bot replies that users may vote on (``client`` started it)."""
     replies = client.get(f"/api/conversations/{conversation}/messages").get_json()
     return [reply["id"] for reply in replies["replies"] if reply["article_ids"]]
-
-
-def rating_path(app, conversation):
-    """The path of a rating link of ``conversation`` (as answer e-mails carry)."""
-    with app.app_context():
-        chat = db.session.get(Conversation, conversation)
-        assert chat is not None
-        url = rating_url(chat)
-        db.session.commit()
-        return url.removeprefix(PUBLIC_URL)
 
 
 def needs_token(operation):
@@ -223,6 +214,7 @@ def test_generated_requests_to_every_public_operation_never_answer_5xx(public_ap
             ("GET", "/api/conversations/{id}/messages", "with access token"),
             ("GET", "/api/conversations/{id}/events", "with access token"),
             ("GET", "/api/conversations/{id}/export", "with access token"),
+            ("GET", "/api/conversations/{id}/transcript", "with access token"),
             ("DELETE", "/api/conversations/{id}", "with access token"),
             ("POST", "/rate/{token}", "with CSRF token"),
             ("POST", WEBHOOK, "signed")} <= reached  # generated requests reach the handlers
@@ -314,11 +306,16 @@ def public_outcomes(app, client):
     for route, path in [("/api/conversations/<conversation_id>/messages", f"{url}/messages"),
                         ("/api/conversations/<conversation_id>/events", f"{url}/events"),
                         ("/api/conversations/<conversation_id>/export", f"{url}/export"),
+                        ("/api/conversations/<conversation_id>/transcript",
+                         f"{url}/transcript"),
                         ("/api/health", "/api/health"), ("/api/openapi.json", "/api/openapi.json")]:
         yield "read", route, "GET", client.get(path).status_code
     voted = client.post(f"{url}/messages/{answer}/feedback", json={"helpful": True})
     yield ("vote", "/api/conversations/<conversation_id>/messages/<message_id>/feedback", "POST",
            voted.status_code)
+    client.post(f"{url}/messages", json={"payload": "/ask_human"})
+    yield "back to the assistant", "/api/conversations/<conversation_id>/back-to-assistant", \
+        "POST", client.post(f"{url}/back-to-assistant").status_code
     yield "close", "/api/conversations/<conversation_id>/close", "POST", \
         client.post(f"{url}/close").status_code
     rated = client.post(f"{url}/satisfaction", json={"level": 5})

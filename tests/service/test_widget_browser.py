@@ -52,8 +52,10 @@ def test_chat_in_english_and_thai_end_and_rate(page):
     assert chat.locator("li.message.bot .source a").first.get_attribute("href").startswith(
         "https://")
     ask(page, "เปิดบัญชีธนาคารต้องใช้อะไรบ้างคะ", replies_before=2)
-    assert THAI.search(last_bot_text(page).inner_text())
-    assert chat.get_by_role("button", name="จบการสนทนา").is_visible()  # interface now Thai
+    assert THAI.search(last_bot_text(page).inner_text())  # the answer follows the question
+    assert chat.get_by_role("button", name="End chat").is_visible()  # one message: no switch
+    ask(page, "ต่อวีซ่าท่องเที่ยวได้ที่ไหนคะ", replies_before=3)
+    assert chat.get_by_role("button", name="จบการสนทนา").is_visible()  # a stable majority
     screenshot(page, "widget-thai-answer")
 
     chat.get_by_role("button", name="จบการสนทนา").click()
@@ -102,6 +104,7 @@ def test_user_and_staff_in_two_browsers(site, app):
         user.goto(site + "/")
         chat = widget(user)
         chat.get_by_role("button", name="Chat with us").click()
+        chat.get_by_role("button", name="เปลี่ยนเป็น ภาษาไทย").click()  # the user's choice
         ask(user, "สวัสดีค่ะ อยากสอบถามเรื่องวีซ่าให้สามีค่ะ", replies_before=1)
         chat.get_by_role("button", name="คุยกับเจ้าหน้าที่").click()
         chat.get_by_text("ส่งเรื่องให้เจ้าหน้าที่").wait_for(timeout=20000)

@@ -9,11 +9,13 @@ client is another browser: it knows no token. ``grant`` gives a chat built in th
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 from werkzeug.datastructures import Headers
 
 from assistant.extensions import db
+from assistant.mail.rating_link import rating_url
 from assistant.models import Conversation
 
 CHAT_PATH = re.compile(r"/api/conversations/([^/?]+)")
@@ -22,6 +24,14 @@ CHAT_PATH = re.compile(r"/api/conversations/([^/?]+)")
 def bearer(token):
     """The request header that carries ``token``."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def rating_path(app, conversation_id):
+    """The path of a new rating link of the stored chat (as answer e-mails carry)."""
+    with app.app_context():
+        url = rating_url(db.session.get_one(Conversation, conversation_id))
+        db.session.commit()
+        return urlsplit(url).path
 
 
 def grant(app, conversation_id):

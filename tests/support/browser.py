@@ -68,12 +68,28 @@ def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "mobile": {"width": 390, "height": 844}}
 
 
-def chat_in_widget(page: Page, site: str, text: str = "Hello") -> Locator:
-    """Open the widget on the demo page at ``site``, send ``text`` and wait for the reply
-    (with Rasa away: the apology); returns the widget's locator."""
+def open_widget(page: Page, site: str) -> Locator:
+    """Open the widget on the demo page at ``site``; returns the widget's locator."""
     page.goto(site + "/")
     chat = page.locator("#bkk-expat-chat")
     chat.get_by_role("button", name="Chat with us").click()
+    return chat
+
+
+def ask_in_widget(chat: Locator, text: str) -> Locator:
+    """Send ``text`` in the open widget; the first reply's element once it is shown."""
+    before = chat.locator("li.message").count()
+    chat.locator("textarea").fill(text)
+    chat.locator("textarea").press("Enter")
+    reply = chat.locator("li.message").nth(before + 1)
+    reply.wait_for(timeout=20000)
+    return reply
+
+
+def chat_in_widget(page: Page, site: str, text: str = "Hello") -> Locator:
+    """Open the widget on the demo page at ``site``, send ``text`` and wait for the reply
+    (with Rasa away: the apology); returns the widget's locator."""
+    chat = open_widget(page, site)
     chat.locator("textarea").fill(text)
     chat.locator("textarea").press("Enter")
     expect(chat.locator("li.message.bot")).to_have_count(2)  # the welcome and the reply

@@ -129,10 +129,13 @@
     event.stopPropagation();
   });
 
-  // Count the answers inserted into the reply being sent, then send it.
-  form.addEventListener("submit", function (event) {
-    if (sending || !inserted.size || !reply.value.trim()) return;
+  // Count the answers inserted into the reply being sent, then send it (again, through
+  // whatever sends it: the browser, or in_place.js). Listens in the capture phase, so it
+  // runs, and may hold the sending back, before any listener of the form itself.
+  document.addEventListener("submit", function (event) {
+    if (event.target !== form || sending || !inserted.size || !reply.value.trim()) return;
     event.preventDefault();
+    event.stopImmediatePropagation();
     sending = true;
     var csrf = form.querySelector('input[name="csrf_token"]').value;
     var usedUrl = list.getAttribute("data-used-url");
@@ -143,7 +146,8 @@
       }).catch(function () {});
     })).then(function () {
       inserted.clear();
-      form.submit();
+      form.requestSubmit();
+      sending = false;
     });
-  });
+  }, true);
 })();

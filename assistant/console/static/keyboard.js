@@ -3,6 +3,8 @@
 // queue, ? the list of shortcuts. Letters never fire while typing in a field or with Ctrl, Alt
 // or Meta held; Ctrl+Enter in the reply or note box sends it, Escape leaves the box. Keys are
 // read by their position too, so they also work with the Thai keyboard layout.
+// Single-key shortcuts can be turned off in the list of shortcuts (WCAG 2.1.4), remembered by
+// this browser: then no single key acts, and the pages no longer announce or show them.
 (function () {
   "use strict";
   var TARGETS = { t: "#take-over", r: "#reply-text", n: "#note-text", b: "#hand-back",
@@ -14,6 +16,32 @@
   var queueLink = document.getElementById("nav-queue");
   var NOT_TYPED = ["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"];
   var pendingG = 0;
+  var SETTING_KEY = "console.singleKeyShortcuts";
+  var setting = document.getElementById("single-key-shortcuts");
+  var singleKeys = true;
+
+  function remembered() {
+    try { return window.localStorage.getItem(SETTING_KEY) !== "off"; } catch (error) { return true; }
+  }
+
+  // Off: the hints (kbd) hidden by the stylesheet, aria-keyshortcuts kept aside.
+  function applySetting() {
+    document.documentElement.classList.toggle("single-keys-off", !singleKeys);
+    var from = singleKeys ? "data-single-key" : "aria-keyshortcuts";
+    var to = singleKeys ? "aria-keyshortcuts" : "data-single-key";
+    document.querySelectorAll("[" + from + "]").forEach(function (element) {
+      if (element.getAttribute(from).length !== 1) return;
+      element.setAttribute(to, element.getAttribute(from));
+      element.removeAttribute(from);
+    });
+  }
+
+  function changeSetting() {
+    singleKeys = setting.checked;
+    try { window.localStorage.setItem(SETTING_KEY, singleKeys ? "on" : "off"); }
+    catch (error) { /* private mode: for this page only */ }
+    applySetting();
+  }
 
   function typing(element) {
     if (element instanceof HTMLInputElement) return NOT_TYPED.indexOf(element.type) === -1;
@@ -59,7 +87,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.isComposing) return;
     if (typing(event.target)) { inField(event); return; }
-    if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
+    if (event.ctrlKey || event.altKey || event.metaKey || event.repeat || !singleKeys) return;
     if (help && help.open) return;  // the dialog closes with Escape
     var key = keyOf(event);
     var afterG = pendingG && Date.now() - pendingG < SEQUENCE_MS;
@@ -79,4 +107,11 @@
   });
 
   if (helpButton) helpButton.addEventListener("click", openHelp);
+  singleKeys = remembered();
+  if (setting) {
+    setting.checked = singleKeys;
+    setting.addEventListener("change", changeSetting);
+  }
+  applySetting();
+  document.addEventListener("htmx:afterSettle", applySetting);  // parts replaced in place
 })();
