@@ -11,9 +11,7 @@ the query).
 import copy
 from typing import Any, Dict, List
 
-
-def _ref(name: str) -> Dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+from assistant.api.openapi_schemas import SCHEMAS, ref
 
 
 def _json(schema: Dict[str, Any], description: str) -> Dict[str, Any]:
@@ -26,7 +24,7 @@ def _html(description: str) -> Dict[str, Any]:
 
 
 ERRORS = {
-    status: _json(_ref("Error"), description)
+    status: _json(ref("Error"), description)
     for status, description in {
         "400": "Malformed request", "404": "Unknown conversation (or message)",
         "409": "Conversation closed (or, for a rating, never asked the question)",
@@ -36,21 +34,20 @@ ERRORS = {
 }
 # The chat's access token: as a Bearer header, or (event stream only) ?access_token=.
 TOKEN_ERRORS = {
-    "401": _json(_ref("Error"), "access_token_required (no token) or invalid_access_token"),
-    "403": _json(_ref("Error"), "no_access_token: the chat has none (another channel, or "
+    "401": _json(ref("Error"), "access_token_required (no token) or invalid_access_token"),
+    "403": _json(ref("Error"), "no_access_token: the chat has none (another channel, or "
                                 "started before tokens): the center exports or erases it"),
 }
 WITH_TOKEN: List[Dict[str, List[str]]] = [{"chatToken": []}]
 
 
 CONVERSATION_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-REPLIES = _json(_ref("Replies"), "Replies, state and language of the conversation")
+REPLIES = _json(ref("Replies"), "Replies, state and language of the conversation")
 RATING_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
                 "description": "The random token of the link in an answer e-mail"}
 LINE_SIGNATURE = {"name": "X-Line-Signature", "in": "header", "required": True,
                   "schema": {"type": "string"},
                   "description": "Base64 of the HMAC-SHA256 of the body with the channel secret"}
-LINE_USER_ID = {"type": "string", "pattern": "^U[0-9a-f]{32}$"}
 
 SPEC: Dict[str, Any] = {
     "openapi": "3.0.3",
@@ -68,8 +65,8 @@ SPEC: Dict[str, Any] = {
             "post": {
                 "summary": "Start a conversation (limited per client address); the response "
                            "holds the chat's access token, given only here",
-                "responses": {"201": _json(_ref("Conversation"), "Created"),
-                              "429": _json(_ref("Error"), "Too many new conversations")},
+                "responses": {"201": _json(ref("Conversation"), "Created"),
+                              "429": _json(ref("Error"), "Too many new conversations")},
             }
         },
         "/api/conversations/{id}/messages": {
@@ -77,7 +74,7 @@ SPEC: Dict[str, Any] = {
             "post": {
                 "summary": "Send a message (text, or a button payload)",
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("UserMessage")}}},
+                    "schema": ref("UserMessage")}}},
                 "responses": {"200": REPLIES, **ERRORS},
             },
             "get": {
@@ -139,11 +136,11 @@ SPEC: Dict[str, Any] = {
                            "with article_ids); a second vote replaces the first; also after "
                            "the chat closed",
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("Feedback")}}},
-                "responses": {"200": _json(_ref("StoredFeedback"), "The vote as stored"),
+                    "schema": ref("Feedback")}}},
+                "responses": {"200": _json(ref("StoredFeedback"), "The vote as stored"),
                               **{status: ERRORS[status]
                                  for status in ("400", "404", "410", "422")},
-                              "409": _json(_ref("Error"), "A concurrent vote; try again")},
+                              "409": _json(ref("Error"), "A concurrent vote; try again")},
             },
         },
         "/api/conversations/{id}": {
@@ -151,7 +148,7 @@ SPEC: Dict[str, Any] = {
             "delete": {"summary": "Erase the conversation's transcript here and in Rasa (the "
                                   "anonymous rating stays); nothing can be added to it after",
                        "security": WITH_TOKEN,
-                       "responses": {"200": _json(_ref("Erased"), "Erased"), **ERRORS,
+                       "responses": {"200": _json(ref("Erased"), "Erased"), **ERRORS,
                                      **TOKEN_ERRORS}},
         },
         "/api/conversations/{id}/export": {
@@ -180,8 +177,8 @@ SPEC: Dict[str, Any] = {
         },
         "/api/health": {
             "get": {"summary": "Database, Rasa and action server status",
-                     "responses": {"200": _json(_ref("Health"), "All parts answer"),
-                                   "503": _json(_ref("Health"), "A part is failing")}},
+                     "responses": {"200": _json(ref("Health"), "All parts answer"),
+                                   "503": _json(ref("Health"), "A part is failing")}},
         },
         "/api/openapi.json": {
             "get": {"summary": "This document",
@@ -201,7 +198,7 @@ SPEC: Dict[str, Any] = {
                            "and the session cookie of the page are required); it may be "
                            "changed later",
                 "requestBody": {"required": True, "content": {
-                    "application/x-www-form-urlencoded": {"schema": _ref("RatingForm")}}},
+                    "application/x-www-form-urlencoded": {"schema": ref("RatingForm")}}},
                 "responses": {"200": _html("Thanks, with the answer marked"),
                               "400": _html("CSRF token missing or wrong, or no level 1 to 5"),
                               "404": _html("Unknown token, or the chat was erased")},
@@ -216,11 +213,11 @@ SPEC: Dict[str, Any] = {
                            "body.",
                 "parameters": [LINE_SIGNATURE],
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("LineWebhook")}}},
+                    "schema": ref("LineWebhook")}}},
                 "responses": {
                     "200": _json({"type": "object", "required": ["status"], "properties": {
                         "status": {"type": "string", "enum": ["ok"]}}}, "Events handled"),
-                    "400": _json(_ref("Error"), "invalid_signature (signature missing or "
+                    "400": _json(ref("Error"), "invalid_signature (signature missing or "
                                                 "wrong) or invalid_body (signed, but not a "
                                                 "LINE webhook): nothing processed"),
                     "404": {"description": "No LINE channel configured"}},
@@ -233,176 +230,7 @@ SPEC: Dict[str, Any] = {
         "chatTokenInQuery": {"type": "apiKey", "in": "query", "name": "access_token",
                              "description": "The same token in the query, for browsers' "
                                             "EventSource, which cannot set headers"},
-    }, "schemas": {
-        "Conversation": {"type": "object", "required": ["id", "state", "access_token"],
-                         "properties": {
-                             "id": {"type": "string"}, "state": _ref("State"),
-                             "access_token": {
-                                 "type": "string",
-                                 "description": "The secret that reads, exports and erases "
-                                                "this chat; only its hash is stored: keep "
-                                                "it"}}},
-        "State": {"type": "string",
-                  "enum": ["bot", "waiting_for_staff", "with_staff", "closed"]},
-        "UserMessage": {"type": "object", "properties": {
-            "text": {"type": "string", "minLength": 1},  # maxLength: the setting
-            "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"}},
-            "oneOf": [{"required": ["text"]}, {"required": ["payload"]}],
-            "description": "Exactly one of text and payload. Text starting with / is a "
-                           "payload to Rasa and gets the same checks: a known intent, domain "
-                           "entities only, language en or th. NUL characters are dropped."},
-        "Button": {"type": "object", "required": ["title", "payload"], "properties": {
-            "title": {"type": "string"}, "payload": {"type": "string"}}},
-        "Source": {"type": "object", "required": ["title", "url"], "properties": {
-            "title": {"type": "string"}, "url": {"type": "string"}}},
-        "Reply": {"type": "object",
-                  "required": ["id", "sender", "text", "buttons", "intent", "topic", "sources",
-                               "article_ids", "passage_id", "feedback", "created_at",
-                               "staff_name"],
-                  "properties": {
-                      "id": {"type": "integer"},
-                      "sender": {"type": "string", "enum": ["bot", "staff"]},
-                      "text": {"type": "string"},
-                      "buttons": {"type": "array", "items": _ref("Button")},
-                      "intent": {"type": "string", "nullable": True},
-                      "topic": {"type": "string", "nullable": True},
-                      "sources": {"type": "array", "items": _ref("Source")},
-                      "article_ids": {
-                          "type": "array", "items": {"type": "string"},
-                          "description": "Knowledge articles the reply shows; a bot reply "
-                                         "with any is a knowledge answer (users may vote)."},
-                      "passage_id": {
-                          "type": "string", "nullable": True,
-                          "description": "The one passage a pinpointed answer quotes, "
-                                         "e.g. visa-90-day-reporting#en-3f2a9c1b."},
-                      "feedback": {
-                          "type": "boolean", "nullable": True,
-                          "description": "The user's vote on this answer: true helpful, "
-                                         "false not helpful, null none."},
-                      "created_at": {"type": "string", "format": "date-time",
-                                     "description": "When it was written (UTC)."},
-                      "staff_name": {
-                          "type": "string", "nullable": True,
-                          "description": "The first name of the staff member who wrote "
-                                         "it; null for the assistant's replies."},
-                      "card": _ref("Card"),
-                      "breaks": {
-                          "type": "object", "nullable": True,
-                          "description": "Where Thai lines may wrap (null: no Thai): word "
-                                         "starts, in UTF-16 code units, in text, the card's "
-                                         "title and body, and each button's title (each "
-                                         "null when it has no Thai).",
-                          "properties": {
-                              key: {"type": "array", "nullable": True,
-                                    "items": {"type": "integer"}}
-                              for key in ("text", "title", "body")} | {
-                              "buttons": {"type": "array", "items": {
-                                  "type": "array", "nullable": True,
-                                  "items": {"type": "integer"}}}}}}},
-        "Card": {
-            "type": "object", "nullable": True,
-            "description": "A knowledge answer as a card (null for other replies): the text "
-                           "without its source lines, the official source, the reviewed date.",
-            "properties": {"title": {"type": "string"}, "body": {"type": "string"},
-                           "source": {"type": "object", "properties": {
-                               "title": {"type": "string"}, "url": {"type": "string"}}},
-                           "reviewed": {"type": "string", "format": "date", "nullable": True}}},
-        "Feedback": {"type": "object", "required": ["helpful"], "properties": {
-            "helpful": {"type": "boolean"},
-            "comment": {"type": "string", "maxLength": 500}}},
-        "StoredFeedback": {"type": "object", "required": ["message_id", "helpful", "comment"],
-                           "properties": {"message_id": {"type": "integer"},
-                                          "helpful": {"type": "boolean"},
-                                          "comment": {"type": "string", "nullable": True}}},
-        "Replies": {"type": "object", "required": ["replies", "state", "language"],
-                    "properties": {"replies": {"type": "array", "items": _ref("Reply")},
-                                   "state": _ref("State"),
-                                   "language": {"type": "string", "enum": ["en", "th"]},
-                                   "wait": _ref("Wait")}},
-        "Wait": {
-            "type": "object", "nullable": True, "required": ["kind"],
-            "description": "While the chat waits for staff (else null): a live wait (kind "
-                           "staff: place among live waits, usual minutes to be taken or null) "
-                           "or an offline question answered by e-mail (kind email).",
-            "properties": {
-                "kind": {"type": "string", "enum": ["staff", "email"]},
-                "position": {"type": "integer", "minimum": 1},
-                "usual_minutes": {"type": "integer", "nullable": True},
-                "status": {"type": "string", "enum": ["awaiting_email", "open"]},
-                "reference": {"type": "string", "nullable": True},
-                "email": {"type": "string", "nullable": True},
-                "staff_from": {"type": "string", "format": "date-time", "nullable": True,
-                               "description": "When staff are next at work (null: now)."}}},
-        "Erased": {"type": "object", "required": ["erased", "messages_deleted"],
-                   "properties": {
-                       "erased": {"type": "boolean"},
-                       "messages_deleted": {"type": "integer"},
-                       "rasa_tracker": {
-                           "type": "string", "enum": ["erased", "pending"],
-                           "description": "Rasa's copy of the chat: erased too, or pending "
-                                          "(Rasa's store unreachable; the retention process "
-                                          "erases it on a later round)."},
-                       "rasa_erased_at": {"type": "string", "format": "date-time",
-                                          "nullable": True}}},
-        "Health": {"type": "object", "required": ["status", "failing"], "properties": {
-            "status": {"type": "string", "enum": ["ok", "unavailable"]},
-            "failing": {"type": "array", "items": {
-                "type": "string", "enum": ["database", "rasa", "action_server"]}}}},
-        "RatingForm": {"type": "object", "required": ["csrf_token", "level"], "properties": {
-            "csrf_token": {"type": "string", "description": "From the page's form"},
-            "level": {"type": "integer", "minimum": 1, "maximum": 5,
-                      "description": "5 = Very Satisfied"}}},
-        "LineWebhook": {
-            "type": "object", "required": ["destination", "events"],
-            "description": "As LINE sends it: "
-                           "https://developers.line.biz/en/reference/messaging-api/#webhooks",
-            "properties": {"destination": LINE_USER_ID,
-                           "events": {"type": "array", "items": _ref("LineEvent")}}},
-        "LineEvent": {
-            "description": "The events the service acts on: a user follows the account, "
-                           "writes (text; other messages get a 'text only' answer) or presses "
-                           "a quick reply (a button payload or a helpful vote). Other event "
-                           "types, and events of groups and rooms, are accepted and ignored.",
-            "anyOf": [_ref("LineMessageEvent"), _ref("LinePostbackEvent"),
-                      _ref("LineFollowEvent")]},
-        "LineEventCommon": {
-            "type": "object",
-            "required": ["type", "timestamp", "mode", "webhookEventId", "deliveryContext",
-                         "source", "replyToken"],
-            "properties": {
-                "timestamp": {"type": "integer", "description": "Milliseconds"},
-                "mode": {"type": "string", "enum": ["active", "standby"]},
-                "webhookEventId": {"type": "string", "pattern": "^[0-9A-Z]{26}$",
-                                   "description": "ULID; a redelivered event is stored once"},
-                "deliveryContext": {"type": "object", "required": ["isRedelivery"],
-                                    "properties": {"isRedelivery": {"type": "boolean"}}},
-                "source": {"type": "object", "required": ["type", "userId"], "properties": {
-                    "type": {"type": "string", "enum": ["user"]}, "userId": LINE_USER_ID}},
-                "replyToken": {"type": "string", "minLength": 1, "maxLength": 64}}},
-        "LineMessageEvent": {"allOf": [_ref("LineEventCommon"), {
-            "type": "object", "required": ["message"], "properties": {
-                "type": {"type": "string", "enum": ["message"]},
-                "message": {"type": "object", "required": ["type", "id"], "properties": {
-                    "type": {"type": "string", "enum": ["text", "sticker"]},
-                    "id": {"type": "string", "pattern": "^[0-9]{1,20}$"},
-                    "quoteToken": {"type": "string", "minLength": 1, "maxLength": 64},
-                    "text": {"type": "string", "maxLength": 5000},
-                    "packageId": {"type": "string"}, "stickerId": {"type": "string"},
-                    "stickerResourceType": {"type": "string", "enum": ["STATIC"]}}}}}]},
-        "LinePostbackEvent": {"allOf": [_ref("LineEventCommon"), {
-            "type": "object", "required": ["postback"], "properties": {
-                "type": {"type": "string", "enum": ["postback"]},
-                "postback": {"type": "object", "required": ["data"], "properties": {
-                    "data": {"type": "string", "maxLength": 300}}}}}]},
-        "LineFollowEvent": {"allOf": [_ref("LineEventCommon"), {
-            "type": "object", "required": ["follow"], "properties": {
-                "type": {"type": "string", "enum": ["follow"]},
-                "follow": {"type": "object", "required": ["isUnblocked"], "properties": {
-                    "isUnblocked": {"type": "boolean"}}}}}]},
-        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-            "type": "object", "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-    }},
+    }, "schemas": SCHEMAS},
 }
 
 
