@@ -14,7 +14,7 @@ from actions.replies import button, human_button, reply_metadata
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
 from knowledge.passages import SUMMARY, Passage
-from knowledge.replies import LABELS, answer_text, passage_text
+from knowledge.replies import LABELS, answer_text, passage_text, short_answer
 from knowledge.topics import intent_for_topic
 
 RELATED_BUTTONS = 3
@@ -76,7 +76,7 @@ def send_article(
         extra_metadata["passage_id"] = passage.id
     if article.id == STAFF_ARTICLE:
         buttons = [human_button(language), *buttons[:RELATED_BUTTONS - 1]]
-    body = article.answer[language] if passage is None else passage.text
+    body = short_answer(article, language) if passage is None else passage.text
     dispatcher.utter_message(
         text=answer_text(article, language) if passage is None
         else passage_text(article, passage, language),

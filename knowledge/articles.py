@@ -2,8 +2,10 @@
 
 Front matter: ``id``, ``topic``, ``reviewed`` (date), ``sources`` (title + official URL),
 ``keywords`` / ``title`` / ``answer`` (each with ``en`` and ``th``) and optionally
-``related`` (ids of other articles). The body holds the
-details in two sections headed ``## English`` and ``## ภาษาไทย``.
+``related`` (ids of other articles) and ``time_bound``: facts that hold only until a date or
+are only proposed, each with ``claim`` (``en`` and ``th``), ``status`` (``in force`` or
+``proposed``) and ``valid_until`` (a date; required for a fact in force). The body holds
+the details in two sections headed ``## English`` and ``## ภาษาไทย``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,18 @@ class Source:
     url: str
 
 
+IN_FORCE, PROPOSED = "in force", "proposed"
+
+
+@dataclass(frozen=True)
+class TimeBound:
+    """A fact of an article that holds until a date, or that is only proposed."""
+
+    claim: dict[str, str]
+    status: str
+    valid_until: Optional[dt.date] = None
+
+
 @dataclass(frozen=True)
 class Article:
     """One knowledge article in English and Thai."""
@@ -51,6 +65,7 @@ class Article:
     details: dict[str, str]
     keywords: dict[str, tuple[str, ...]]
     related: tuple[str, ...] = ()
+    time_bound: tuple[TimeBound, ...] = ()
 
 
 def articles_dir() -> Path:
@@ -84,13 +99,30 @@ def _sources(value: object, path: Path) -> tuple[Source, ...]:
     return sources
 
 
-def _reviewed(value: object, path: Path) -> dt.date:
+def _date(value: object, key: str, path: Path) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ArticleError(f"{path}: 'reviewed' must be a date (YYYY-MM-DD)") from None
+        raise ArticleError(f"{path}: '{key}' must be a date (YYYY-MM-DD)") from None
+
+
+def _time_bound(value: object, path: Path) -> tuple[TimeBound, ...]:
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ArticleError(f"{path}: 'time_bound' must be a list of facts")
+    facts = []
+    for entry in value:
+        status = entry.get("status")
+        if status not in (IN_FORCE, PROPOSED):
+            raise ArticleError(f"{path}: a time-bound fact's status is '{IN_FORCE}' or "
+                               f"'{PROPOSED}'")
+        if status == IN_FORCE and not entry.get("valid_until"):
+            raise ArticleError(f"{path}: a time-bound fact in force needs 'valid_until'")
+        until = entry.get("valid_until")
+        facts.append(TimeBound(claim=_bilingual(entry, "claim", path), status=status,
+                               valid_until=_date(until, "valid_until", path) if until else None))
+    return tuple(facts)
 
 
 def load_article(path: Path) -> Article:
@@ -116,13 +148,14 @@ def parse_article(text: str, path: Path) -> Article:
     return Article(
         id=str(meta["id"]),
         topic=str(meta["topic"]),
-        reviewed=_reviewed(meta["reviewed"], path),
+        reviewed=_date(meta["reviewed"], "reviewed", path),
         sources=sources,
         title=_bilingual(meta, "title", path),
         answer=answer,
         details=_split_sections(post.content, path),
         keywords={lang: tuple(map(str, keywords.get(lang) or ())) for lang in LANGUAGES},
         related=tuple(map(str, meta.get("related") or ())),
+        time_bound=_time_bound(meta.get("time_bound") or [], path),
     )
 
 

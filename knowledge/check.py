@@ -3,6 +3,8 @@
 Fails (exit 1) when an article does not load (schema, both languages, https sources,
 duplicate ids, related links: see ``knowledge.articles``), when an article's folder, id or
 text does not match its topic and languages, or when coverage is below the minimums.
+It also fails when a time-bound fact's ``valid_until`` has passed (the article must say
+what holds now) and warns ``EXPIRY_WARNING_DAYS`` before.
 Every problem is listed, not just the first.
 Articles reviewed more than ``STALE_AFTER_DAYS`` ago are listed as warnings.
 """
@@ -35,6 +37,7 @@ MIN_PER_TOPIC = 5
 MAIN_TOPICS = ("visa", "housing", "schools", "investment")
 MIN_PER_MAIN_TOPIC = 8
 STALE_AFTER_DAYS = 365
+EXPIRY_WARNING_DAYS = 30
 # Every article cites at least one official body: Thai government and public organisations
 # (.go.th, .or.th, public universities .ac.th), foreign governments (embassies) and the
 # state enterprises that run public services. Further sources may be other reputable bodies.
@@ -99,6 +102,21 @@ def article_errors(article: Article, today: dt.date) -> list[str]:
     return errors
 
 
+def expiry_problems(article: Article, today: dt.date) -> tuple[list[str], list[str]]:
+    """(errors, warnings): time-bound facts past their ``valid_until``, or near it."""
+    errors, warnings = [], []
+    for fact in article.time_bound:
+        if fact.valid_until is None:
+            continue
+        left = (fact.valid_until - today).days
+        said = f"{article.id}: '{fact.claim['en']}' is valid until {fact.valid_until}"
+        if left < 0:
+            errors.append(f"{said}, which has passed: say what holds now")
+        elif left <= EXPIRY_WARNING_DAYS:
+            warnings.append(f"{said} ({left} days left): check whether it is extended")
+    return errors, warnings
+
+
 def _coverage_errors(per_topic: Counter[str], total: int) -> list[str]:
     errors = []
     if total < MIN_ARTICLES:
@@ -125,6 +143,9 @@ def check(directory: Optional[Path] = None, today: Optional[dt.date] = None) -> 
     report.errors += collection_errors(report.articles)
     for article in report.articles:
         report.errors += article_errors(article, today)
+        expired, expiring = expiry_problems(article, today)
+        report.errors += expired
+        report.warnings += expiring
         age = (today - article.reviewed).days
         if age > STALE_AFTER_DAYS:
             report.warnings.append(f"{article.id}: last reviewed {article.reviewed} "
@@ -144,7 +165,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           "at least one https source)")
     for topic in TOPICS:
         print(f"  {topic:<15} {report.per_topic[topic]}")
-    print(f"{len(report.warnings)} warning(s) (reviewed more than {STALE_AFTER_DAYS} days ago)")
+    print(f"{len(report.warnings)} warning(s) (reviewed more than {STALE_AFTER_DAYS} days ago, "
+          f"or a time-bound fact ending within {EXPIRY_WARNING_DAYS} days)")
     for warning in report.warnings:
         print(f"  warning: {warning}")
     for error in report.errors:

@@ -24,7 +24,7 @@ from assistant.models import ArticleRevision, User
 from assistant.records import audit
 from knowledge import Article
 from knowledge.articles import LANGUAGES, ArticleError, parse_article
-from knowledge.check import article_errors
+from knowledge.check import article_errors, expiry_problems
 from knowledge.live import LiveKnowledgeBase
 from knowledge.search import KnowledgeBase
 
@@ -63,13 +63,22 @@ class ArticleDraft:
         )
 
 
-def article_text(article_id: str, topic: str, draft: ArticleDraft) -> str:
-    """The Markdown file of an article: YAML front matter, then English and Thai details."""
+def article_text(article: Article, draft: ArticleDraft) -> str:
+    """The Markdown file of ``article`` as ``draft`` edits it.
+
+    YAML front matter, then English and Thai details. Its time-bound facts, which the form
+    does not edit, are kept.
+    """
     meta: dict[str, Any] = {
-        "id": article_id, "topic": topic, "reviewed": draft.reviewed,
+        "id": article.id, "topic": article.topic, "reviewed": draft.reviewed,
         "sources": draft.sources, "keywords": draft.keywords,
         "title": draft.title, "answer": draft.answer,
     }
+    if article.time_bound:
+        meta["time_bound"] = [
+            {"claim": dict(fact.claim), "status": fact.status,
+             **({"valid_until": fact.valid_until} if fact.valid_until else {})}
+            for fact in article.time_bound]
     if draft.related:
         meta["related"] = draft.related
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
@@ -84,12 +93,13 @@ def article_path(article: Article) -> Path:
 
 def edited_article(article: Article, draft: ArticleDraft) -> Article:
     """``article`` as ``draft`` edits it; ``ArticleError`` when the draft cannot be read."""
-    return parse_article(article_text(article.id, article.topic, draft), article_path(article))
+    return parse_article(article_text(article, draft), article_path(article))
 
 
 def save_problems(edited: Article) -> list[str]:
     """What keeps ``edited`` from being saved (``make kb-check`` rules, unknown related)."""
-    found = article_errors(edited, dt.date.today())
+    today = dt.date.today()
+    found = article_errors(edited, today) + expiry_problems(edited, today)[0]
     known = {a.id for a in knowledge_base().articles}
     return found + [f"related article {r!r} does not exist" for r in edited.related
                     if r not in known or r == edited.id]
@@ -104,7 +114,7 @@ def save_article(article: Article, draft: ArticleDraft, user: User) -> Article:
     found = save_problems(edited)
     if found:
         raise ArticleError("; ".join(found))
-    path, text = article_path(article), article_text(article.id, article.topic, draft)
+    path, text = article_path(article), article_text(article, draft)
     before = path.read_text("utf-8")
     if before == text:
         return edited

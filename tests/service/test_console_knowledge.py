@@ -9,6 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from assistant.chat.articles import ArticleDraft, article_text
+from assistant.settings import ROOT
+from knowledge.articles import load_article, parse_article
 from tests.support.console_helpers import create_user, csrf_token, login
 
 ARTICLE = "visa-90-day-reporting"
@@ -131,3 +134,12 @@ def test_invalid_edit_is_refused_and_nothing_is_written(
     assert refused.status_code == 400
     assert message in refused.get_data(as_text=True)
     assert restored_article.read_text("utf-8") == before
+
+
+def test_an_edit_keeps_the_articles_time_bound_facts():
+    """The form does not edit time-bound facts: saving an edit writes them back unchanged."""
+    path = ROOT / "knowledge" / "articles" / "tax" / "tax-foreign-income-remittance.md"
+    article = load_article(path)
+    assert article.time_bound  # a proposal, said to be one in the answer
+    saved = parse_article(article_text(article, ArticleDraft.of(article)), path)
+    assert saved.time_bound == article.time_bound
