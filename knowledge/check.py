@@ -4,7 +4,8 @@ Fails (exit 1) when an article does not load (schema, both languages, https sour
 duplicate ids, related links: see ``knowledge.articles``), when an article's folder, id or
 text does not match its topic and languages, or when coverage is below the minimums.
 It also fails when a time-bound fact's ``valid_until`` has passed (the article must say
-what holds now) and warns ``EXPIRY_WARNING_DAYS`` before.
+what holds now) and warns ``EXPIRY_WARNING_DAYS`` before, and when an article uses a name or
+form of address the term base (``knowledge/terms.yml``) says to avoid.
 Every problem is listed, not just the first.
 Articles reviewed more than ``STALE_AFTER_DAYS`` ago are listed as warnings.
 """
@@ -29,6 +30,7 @@ from knowledge.articles import (
     collection_errors,
     load_article,
 )
+from knowledge.terms import term_problems
 from knowledge.topics import TOPICS
 
 MIN_ARTICLES = 130
@@ -142,7 +144,7 @@ def check(directory: Optional[Path] = None, today: Optional[dt.date] = None) -> 
             report.errors.append(str(error))
     report.errors += collection_errors(report.articles)
     for article in report.articles:
-        report.errors += article_errors(article, today)
+        report.errors += article_errors(article, today) + term_problems(article)
         expired, expiring = expiry_problems(article, today)
         report.errors += expired
         report.warnings += expiring

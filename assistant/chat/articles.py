@@ -27,6 +27,7 @@ from knowledge.articles import LANGUAGES, ArticleError, parse_article
 from knowledge.check import article_errors, expiry_problems
 from knowledge.live import LiveKnowledgeBase
 from knowledge.search import KnowledgeBase
+from knowledge.terms import term_problems
 
 
 def knowledge_base() -> KnowledgeBase:
@@ -99,7 +100,8 @@ def edited_article(article: Article, draft: ArticleDraft) -> Article:
 def save_problems(edited: Article) -> list[str]:
     """What keeps ``edited`` from being saved (``make kb-check`` rules, unknown related)."""
     today = dt.date.today()
-    found = article_errors(edited, today) + expiry_problems(edited, today)[0]
+    found = (article_errors(edited, today) + expiry_problems(edited, today)[0]
+             + term_problems(edited))
     known = {a.id for a in knowledge_base().articles}
     return found + [f"related article {r!r} does not exist" for r in edited.related
                     if r not in known or r == edited.id]
