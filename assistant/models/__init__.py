@@ -33,6 +33,7 @@ from assistant.models.conversation import (
     main_topic,
 )
 from assistant.models.jobs import Job, JobState
+from assistant.models.knowledge import ArticleReview, SourceCheck
 from assistant.models.mail import OutboundEmail, RatingLink, Ticket
 from assistant.models.staff import (
     CannedAnswer,
@@ -47,9 +48,10 @@ from assistant.models.training import ArticleRevision, AuditEvent, MessageReview
 
 __all__ = [
     "CHANNEL_NAMES", "CHAT_ROLES", "LANGUAGES", "MAX_MESSAGE_ID", "AnswerFeedback",
-    "ArticleRevision", "AuditEvent", "Base", "CannedAnswer", "Conversation", "EmailStatus",
+    "ArticleReview", "ArticleRevision", "AuditEvent", "Base", "CannedAnswer", "Conversation", "EmailStatus",
     "Handoff", "Job", "JobState", "Label", "Message", "MessageReview", "Note", "NoteMention",
-    "OutboundEmail", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender", "State", "StrEnum",
+    "OutboundEmail", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender", "SourceCheck",
+    "State", "StrEnum",
     "Ticket", "TicketStatus",
     "TrainingRun", "TrainingStatus", "User", "as_utc", "checked_language", "conversation_labels",
     "known_language", "main_topic", "parse_id", "password_matches", "status_column", "utcnow",

@@ -11,7 +11,7 @@ before become "replied" (their ``answered_at`` moves to ``replied_at``).
 
 Revision ID: 0015
 Revises: 0014
-Create Date: 2026-12-27 10:00:00
+Create Date: 2026-12-03 10:00:00
 
 """
 from alembic import op
