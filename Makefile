@@ -21,7 +21,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge nlu common tests scripts
 
-.PHONY: help setup browser axe train migrate run test lint imports typecheck validate kb-check kb-eval postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser axe train migrate run test lint imports typecheck validate kb-check kb-eval kb-watch postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -130,6 +130,9 @@ kb-check: $(SERVICE_VENV)/.installed ## Knowledge base gate: schema, both langua
 
 kb-eval: $(SERVICE_VENV)/.installed ## Article retrieval top-1/top-3 by language -> docs/benchmarks.md
 	$(SERVICE_VENV)/bin/python -m scripts.evaluate_retrieval --record
+
+kb-watch: migrate ## Source watch: fetch each article's source pages; a changed page puts its articles up for review
+	$(SERVICE_VENV)/bin/flask --app assistant.app knowledge watch
 
 # pytest exits with 5 when it collects no tests: not a failure here.
 pytest = $(1)/bin/python -m pytest $(2); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc

@@ -15,7 +15,16 @@ from assistant.channels.line import LineChannel
 from assistant.chat import assignment as auto_assignment
 from assistant.chat import push
 from assistant.chat.office_hours import OfficeHours
-from assistant.console import assignment, canned, history, knowledge, labels, notes, views
+from assistant.console import (
+    assignment,
+    canned,
+    history,
+    knowledge,
+    labels,
+    notes,
+    reviews,
+    views,
+)
 from assistant.extensions import db, migrate
 from assistant.limits import max_text_length
 from assistant.models import CHANNEL_NAMES
@@ -27,9 +36,9 @@ from assistant.web import auth, security, urls
 
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
 BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, views.blueprint,
-              assignment.blueprint, canned.blueprint, knowledge.blueprint, notes.blueprint,
-              labels.blueprint, history.blueprint, reports.blueprint, training.blueprint,
-              webchat.blueprint)
+              assignment.blueprint, canned.blueprint, knowledge.blueprint, reviews.blueprint,
+              notes.blueprint, labels.blueprint, history.blueprint, reports.blueprint,
+              training.blueprint, webchat.blueprint)
 # Modules that subscribe to the chat core's events (assistant.chat.events) when imported:
 # channels deliver messages written outside a user's request, assignment gives new waits.
 SUBSCRIBERS = (channels, auto_assignment)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 from urllib.parse import urlparse
 
+from common.thai_calendar import bangkok_today
 from knowledge.articles import (
     Article,
     ArticleError,
@@ -133,7 +134,7 @@ def _coverage_errors(per_topic: Counter[str], total: int) -> list[str]:
 def check(directory: Optional[Path] = None, today: Optional[dt.date] = None) -> Report:
     """Check every article under ``directory`` against the rules above."""
     directory = directory or articles_dir()
-    today = today or dt.date.today()
+    today = today or bangkok_today()
     report = Report()
     for path in article_paths(directory):
         if path.parent.name not in TOPICS:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from assistant.extensions import db
 from assistant.models import ArticleRevision, User
 from assistant.records import audit
+from common.thai_calendar import bangkok_today
 from knowledge import Article
 from knowledge.articles import LANGUAGES, ArticleError, parse_article
 from knowledge.check import article_errors, expiry_problems
@@ -99,7 +100,7 @@ def edited_article(article: Article, draft: ArticleDraft) -> Article:
 
 def save_problems(edited: Article) -> list[str]:
     """What keeps ``edited`` from being saved (``make kb-check`` rules, unknown related)."""
-    today = dt.date.today()
+    today = bangkok_today()  # as a review dates the file (a UTC clock is a day behind till 07:00)
     found = (article_errors(edited, today) + expiry_problems(edited, today)[0]
              + term_problems(edited))
     known = {a.id for a in knowledge_base().articles}

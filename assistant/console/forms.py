@@ -59,3 +59,9 @@ class ArticleForm(FlaskForm):
     # Any id is read; saving refuses one that does not exist, naming it.
     related = SelectMultipleField("Related articles", validate_choice=False)
     reviewed = DateField("Last reviewed", validators=[DataRequired()])
+
+
+class ReviewForm(FlaskForm):
+    """Confirm an article reviewed against its sources, with an optional note."""
+
+    note = TextAreaField("Note (optional): what you checked", validators=[Length(max=1000)])

@@ -8,14 +8,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from assistant.chat import articles
+from assistant.chat import articles, reviews
 from assistant.console import article_preview
 from assistant.console.forms import ArticleForm, KnowledgeSearchForm
 from assistant.models import CHAT_ROLES, Role
 from assistant.web.auth import roles_required
 from knowledge import Article
 from knowledge.articles import ArticleError
-from knowledge.check import STALE_AFTER_DAYS
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("knowledge", __name__, url_prefix="/console/knowledge",
@@ -23,7 +22,8 @@ blueprint = Blueprint("knowledge", __name__, url_prefix="/console/knowledge",
 EDIT_ROLES = (Role.TRAINER, Role.ADMIN)
 
 
-def _article(article_id: str) -> Article:
+def article_or_404(article_id: str) -> Article:
+    """The article with this id as the files are now; 404 when there is none."""
     article = articles.knowledge_base().get(article_id)
     if article is None:
         abort(404)
@@ -36,9 +36,9 @@ def index() -> str:
     """Search the articles in English or Thai; list them all without a query."""
     form = KnowledgeSearchForm(request.args)
     found = articles.search(form.q.data or "", limit=20)
-    stale_before = dt.date.today() - dt.timedelta(days=STALE_AFTER_DAYS)
+    due = {item.article.id for item in reviews.needing_review()}
     return render_template("console/knowledge_index.html", form=form, found=found,
-                           topics=TOPIC_TITLES, stale_before=stale_before,
+                           topics=TOPIC_TITLES, due=due,
                            can_edit=current_user.role in EDIT_ROLES)
 
 
@@ -104,7 +104,7 @@ def edit(article_id: str) -> Any:
 
     Saved only when valid; the Preview button (for browsers without script) saves nothing.
     """
-    article = _article(article_id)
+    article = article_or_404(article_id)
     form = ArticleForm(data=_form_data(article)) if request.method == "GET" else ArticleForm()
     if request.method == "POST" and "preview" in request.form:
         return _edit_page(article, form)
@@ -125,7 +125,7 @@ def edit(article_id: str) -> Any:
 @roles_required(*EDIT_ROLES)
 def preview(article_id: str) -> str:
     """The preview of the form as typed: the fragment the editor's script swaps in."""
-    article = _article(article_id)
+    article = article_or_404(article_id)
     form = ArticleForm()
     return render_template("console/_article_preview.html",
                            preview=article_preview.preview(article, _draft(form)))
@@ -134,9 +134,10 @@ def preview(article_id: str) -> str:
 @blueprint.get("/<article_id>/history")
 @roles_required(*EDIT_ROLES)
 def history(article_id: str) -> str:
-    """Who changed the article when, with the change itself."""
-    article = _article(article_id)
+    """Who confirmed the article against its sources when, and who changed it when (the diff)."""
+    article = article_or_404(article_id)
     changes = [(revision, articles.revision_diff(revision))
                for revision in articles.revisions(article_id)]
-    return render_template("console/knowledge_history.html", article=article, changes=changes)
+    return render_template("console/knowledge_history.html", article=article, changes=changes,
+                           reviews=reviews.history(article_id))
 

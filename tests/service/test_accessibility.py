@@ -81,6 +81,7 @@ CONSOLE_PAGES = {
     "training inbox": "/console/training/",
     "knowledge list": "/console/knowledge/",
     "knowledge editor": f"/console/knowledge/{ARTICLE}/edit",
+    "needs review": "/console/knowledge/needs-review",
     "canned answers": "/console/canned/",
     "history": "/console/history/",
     "full transcript": "/console/history/{chat}",

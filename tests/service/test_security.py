@@ -33,7 +33,7 @@ MATRIX = {
     "notes.create": CHAT, "labels.add": CHAT, "labels.remove": CHAT,
     "history.index": CHAT, "history.transcript": CHAT, "history.email_transcript": CHAT,
     "knowledge.index": ALL, "knowledge.edit": TRAIN, "knowledge.history": TRAIN,
-    "knowledge.preview": TRAIN,
+    "knowledge.preview": TRAIN, "reviews.queue": TRAIN, "reviews.confirm": TRAIN,
     "reports.index": CHAT, "reports.aggregates_csv": CHAT, "reports.ratings_csv": CHAT,
     "reports.workbook": CHAT,
     "training.review_inbox": TRAIN, "training.audit_log": TRAIN, "training.make_story": TRAIN,

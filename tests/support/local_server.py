@@ -2,7 +2,7 @@
 
 import threading
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from werkzeug.serving import make_server
 
@@ -10,12 +10,13 @@ from scripts.servers import free_port
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Run ``app`` on a free port; yields its base URL, stops it afterwards."""
+def serving(app: Any, ssl_context: Optional[tuple[str, str]] = None) -> Iterator[str]:
+    """Run ``app`` on a free port (HTTPS with ``ssl_context``: certificate and key files);
+    yields its base URL, stops it afterwards."""
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True, ssl_context=ssl_context)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if ssl_context else 'http'}://127.0.0.1:{port}"
     finally:
         server.shutdown()
