@@ -1,6 +1,7 @@
 """Load knowledge articles: one Markdown file per article with YAML front matter.
 
-Front matter: ``id``, ``topic``, ``reviewed`` (date), ``sources`` (title + official URL),
+Front matter: ``id``, ``topic``, ``reviewed`` (date), ``sources`` (title + official URL,
+and ``entry_point: true`` where the home page is the service itself),
 ``keywords`` / ``title`` / ``answer`` (each with ``en`` and ``th``) and optionally
 ``related`` (ids of other articles) and ``time_bound``: facts that hold only until a date or
 are only proposed, each with ``claim`` (``en`` and ``th``), ``status`` (``in force`` or
@@ -34,10 +35,15 @@ class ArticleError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
-    """An official source of an article."""
+    """An official source of an article.
+
+    ``entry_point``: the address is the service itself (an online application system, a
+    hotline page), so its home page is the right link.
+    """
 
     title: str
     url: str
+    entry_point: bool = False
 
 
 IN_FORCE, PROPOSED = "in force", "proposed"
@@ -93,7 +99,8 @@ def _sources(value: object, path: Path) -> tuple[Source, ...]:
     if not isinstance(value, list) or not all(
             isinstance(s, dict) and s.get("title") and s.get("url") for s in value):
         raise ArticleError(f"{path}: 'sources' must be a list of entries with title and url")
-    sources = tuple(Source(str(s["title"]), str(s["url"])) for s in value)
+    sources = tuple(Source(str(s["title"]), str(s["url"]), s.get("entry_point") is True)
+                    for s in value)
     if not all(source.url.startswith("https://") for source in sources):
         raise ArticleError(f"{path}: every source needs an https URL")
     return sources

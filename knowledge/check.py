@@ -5,7 +5,10 @@ duplicate ids, related links: see ``knowledge.articles``), when an article's fol
 text does not match its topic and languages, or when coverage is below the minimums.
 It also fails when a time-bound fact's ``valid_until`` has passed (the article must say
 what holds now) and warns ``EXPIRY_WARNING_DAYS`` before, and when an article uses a name or
-form of address the term base (``knowledge/terms.yml``) says to avoid.
+form of address the term base (``knowledge/terms.yml``) says to avoid. Source links that are
+a bare home page (unless marked ``entry_point``) back no specific claim: they are counted,
+listed with ``--home-pages``, and refused with ``--strict-sources`` (the default once every
+article cites the pages that state its facts).
 Every problem is listed, not just the first.
 Articles reviewed more than ``STALE_AFTER_DAYS`` ago are listed as warnings.
 """
@@ -72,6 +75,7 @@ class Report:
     articles: list[Article] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    home_pages: dict[str, list[str]] = field(default_factory=dict)  # article id -> URLs
 
     @property
     def per_topic(self) -> Counter[str]:
@@ -103,6 +107,12 @@ def article_errors(article: Article, today: dt.date) -> list[str]:
         if thai_share(texts["en"]) > MAX_THAI_SHARE_IN_ENGLISH:
             errors.append(f"{article.id}: the English {part} is not mostly English")
     return errors
+
+
+def bare_home_pages(article: Article) -> list[str]:
+    """The article's source links that are a site's home page, not marked as the service."""
+    return [source.url for source in article.sources if not source.entry_point
+            and urlparse(source.url).path in ("", "/") and not urlparse(source.url).query]
 
 
 def expiry_problems(article: Article, today: dt.date) -> tuple[list[str], list[str]]:
@@ -149,6 +159,8 @@ def check(directory: Optional[Path] = None, today: Optional[dt.date] = None) -> 
         expired, expiring = expiry_problems(article, today)
         report.errors += expired
         report.warnings += expiring
+        if bare_home_pages(article):
+            report.home_pages[article.id] = bare_home_pages(article)
         age = (today - article.reviewed).days
         if age > STALE_AFTER_DAYS:
             report.warnings.append(f"{article.id}: last reviewed {article.reviewed} "
@@ -157,17 +169,35 @@ def check(directory: Optional[Path] = None, today: Optional[dt.date] = None) -> 
     return report
 
 
+def _print_home_pages(report: Report, listed: bool, refused: bool) -> None:
+    """Count the bare home pages; list them, or make each article's an error."""
+    links = sum(len(urls) for urls in report.home_pages.values())
+    print(f"{links} of {sum(len(a.sources) for a in report.articles)} source links are bare "
+          f"home pages, in {len(report.home_pages)} articles")
+    for article_id, urls in sorted(report.home_pages.items()):
+        message = f"{article_id}: home page as a source: {', '.join(urls)}"
+        if refused:
+            report.errors.append(message)
+        elif listed:
+            print(f"  {message}")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Print the report; exit 1 when there are errors."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
                         help="check freshness as of this date (YYYY-MM-DD)")
+    parser.add_argument("--home-pages", action="store_true",
+                        help="list the source links that are bare home pages")
+    parser.add_argument("--strict-sources", action="store_true",
+                        help="refuse source links that are bare home pages")
     args = parser.parse_args(argv)
     report = check(today=args.today)
     print(f"{len(report.articles)} articles loaded (each with English and Thai text and "
           "at least one https source)")
     for topic in TOPICS:
         print(f"  {topic:<15} {report.per_topic[topic]}")
+    _print_home_pages(report, listed=args.home_pages, refused=args.strict_sources)
     print(f"{len(report.warnings)} warning(s) (reviewed more than {STALE_AFTER_DAYS} days ago, "
           f"or a time-bound fact ending within {EXPIRY_WARNING_DAYS} days)")
     for warning in report.warnings:

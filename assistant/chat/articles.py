@@ -49,7 +49,7 @@ class ArticleDraft:
     answer: dict[str, str]
     details: dict[str, str]
     keywords: dict[str, list[str]]
-    sources: list[dict[str, str]]
+    sources: list[dict[str, Any]]
     related: list[str]
     reviewed: dt.date
 
@@ -60,7 +60,9 @@ class ArticleDraft:
             title=dict(article.title), answer=dict(article.answer),
             details=dict(article.details),
             keywords={language: list(article.keywords[language]) for language in LANGUAGES},
-            sources=[{"title": s.title, "url": s.url} for s in article.sources],
+            sources=[{"title": s.title, "url": s.url, **({"entry_point": True}
+                                                          if s.entry_point else {})}
+                     for s in article.sources],
             related=list(article.related), reviewed=article.reviewed,
         )
 

@@ -54,7 +54,8 @@ class ArticleForm(FlaskForm):
     keywords_en = StringField("Keywords (English, comma-separated)",
                               validators=[Length(max=2000)])
     keywords_th = StringField("Keywords (Thai, comma-separated)", validators=[Length(max=2000)])
-    sources = TextAreaField("Official sources, one per line: title | https://…",
+    sources = TextAreaField("Official sources, one per line: title | https://… (add "
+                            "\" | entry point\" when the home page is the service itself)",
                             validators=[DataRequired(), Length(max=4000)])
     # Any id is read; saving refuses one that does not exist, naming it.
     related = SelectMultipleField("Related articles", validate_choice=False)

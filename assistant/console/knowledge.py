@@ -20,6 +20,7 @@ from knowledge.topics import TOPIC_TITLES
 blueprint = Blueprint("knowledge", __name__, url_prefix="/console/knowledge",
                       template_folder="templates")
 EDIT_ROLES = (Role.TRAINER, Role.ADMIN)
+ENTRY_POINT = "entry point"  # after a source's URL: its home page is the service itself
 
 
 def article_or_404(article_id: str) -> Article:
@@ -42,15 +43,22 @@ def index() -> str:
                            can_edit=current_user.role in EDIT_ROLES)
 
 
+def _source(line: str) -> dict[str, Any]:
+    """A source line: "title | url", and "| entry point" when the home page is the service."""
+    parts = [part.strip() for part in line.split("|")]
+    entry_point = len(parts) > 2 and parts[-1] == ENTRY_POINT
+    if entry_point:
+        parts = parts[:-1]
+    url = parts[-1]
+    return {"title": " | ".join(parts[:-1]) or url, "url": url,
+            **({"entry_point": True} if entry_point else {})}
+
+
 def _draft(form: ArticleForm) -> articles.ArticleDraft:
     def listed(raw: str | None) -> list[str]:
         return [item.strip() for item in (raw or "").split(",") if item.strip()]
 
-    sources = []
-    for line in (form.sources.data or "").splitlines():
-        title, _, url = line.rpartition("|")
-        if line.strip():
-            sources.append({"title": title.strip() or url.strip(), "url": url.strip()})
+    sources = [_source(line) for line in (form.sources.data or "").splitlines() if line.strip()]
     return articles.ArticleDraft(
         title={"en": form.title_en.data or "", "th": form.title_th.data or ""},
         answer={"en": form.answer_en.data or "", "th": form.answer_th.data or ""},
@@ -66,8 +74,10 @@ def _draft(form: ArticleForm) -> articles.ArticleDraft:
 def _form_data(article: Article) -> dict[str, Any]:
     draft = articles.ArticleDraft.of(article)
     data: dict[str, Any] = {"reviewed": draft.reviewed, "related": draft.related,
-                            "sources": "\n".join(f"{s['title']} | {s['url']}"
-                                                 for s in draft.sources)}
+                            "sources": "\n".join(
+                                f"{s['title']} | {s['url']}"
+                                + (f" | {ENTRY_POINT}" if s.get("entry_point") else "")
+                                for s in draft.sources)}
     for language in ("en", "th"):
         data[f"title_{language}"] = draft.title[language]
         data[f"answer_{language}"] = draft.answer[language]

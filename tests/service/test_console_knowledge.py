@@ -118,6 +118,18 @@ def test_trainer_edit_is_checked_saved_recorded_and_used_by_the_bot(
     assert any(marker in r["text"] for r in reply["replies"]), reply
 
 
+def test_a_source_marked_as_the_services_entry_point_stays_marked(signed_in, restored_article):
+    trainer = signed_in("trainer")
+    fields = form_fields(trainer)
+    fields["sources"] = ("Immigration Bureau — 90-day report online | "
+                         "https://tm47.immigration.go.th/ | entry point\n" + fields["sources"])
+    assert trainer.post(EDIT_PAGE, data=fields).status_code == 302
+    saved = load_article(restored_article)
+    assert saved.sources[0].entry_point and saved.sources[0].url.startswith("https://tm47")
+    assert not any(source.entry_point for source in saved.sources[1:])
+    assert "https://tm47.immigration.go.th/ | entry point" in form_fields(trainer)["sources"]
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("answer_en", "word " * 81, "80 words"),
     ("sources", "Immigration | http://www.immigration.go.th/", "https"),
