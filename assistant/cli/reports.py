@@ -33,6 +33,8 @@ def as_json(figures: Figures) -> dict[str, Any]:
         "levels": {str(level): kpi.levels[level] for level in LEVELS},
         "closed_chats": figures.closed,
         "response_rate_percent": as_number(figures.response_rate),
+        "interval_95": [as_number(bound) for bound in figures.confidence.interval_95]
+        if figures.confidence.interval_95 else None,
         "demo_data": figures.demo,
     }
 

@@ -23,7 +23,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from assistant.chat.satisfaction import Kpi, kpi, percent
+from assistant.chat.satisfaction import SATISFIED_OR_BETTER, Kpi, kpi, percent
 from assistant.extensions import db
 from assistant.models import (
     Conversation,
@@ -35,6 +35,7 @@ from assistant.models import (
     main_topic,
     utcnow,
 )
+from assistant.reports.confidence import Confidence, confidence
 from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
 from assistant.reports.periods import Period
 from common.thai_calendar import bangkok_day, bangkok_today
@@ -99,6 +100,7 @@ class Figures:
     by_channel: dict[str, Kpi]
     helpfulness: AnswerHelpfulness
     demo: bool
+    confidence: Confidence
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -214,4 +216,6 @@ def compute(period: Period) -> Figures:
         by_channel=_kpi_by(ratings, "channel"),
         helpfulness=answer_helpfulness(start, end),
         demo=any(row.demo for row in started),
+        confidence=confidence(sum(1 for level in levels if level >= SATISFIED_OR_BETTER),
+                              len(levels), percent(len(ratings), closed)),
     )

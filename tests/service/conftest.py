@@ -11,6 +11,7 @@ from assistant.app import create_app
 from assistant.extensions import db
 from assistant.settings import ROOT, Settings
 from tests.support.access import WidgetClient
+from tests.support.console_helpers import create_user, login
 from tests.support.mail_capture import smtp_capture
 
 DATABASE_KINDS = ["sqlite", "postgresql"]
@@ -120,3 +121,11 @@ def stored(app):
         with app.app_context():
             return function(db.session)
     return query
+
+
+@pytest.fixture
+def manager(module_app):
+    """A logged-in staff member (staff and admins see the reports)."""
+    client = module_app.test_client()
+    assert login(client, create_user(module_app, "staff", name="Manee")).status_code == 302
+    return client

@@ -8,7 +8,6 @@ the chats these tests make. Rounding rule: half up to two decimals (66.666... ->
 import csv
 import datetime as dt
 import io
-import json
 import re
 
 import openpyxl
@@ -20,7 +19,6 @@ from assistant.models import (
     Conversation,
     Handoff,
     Message,
-    Rating,
     Sender,
     State,
 )
@@ -28,49 +26,7 @@ from common.thai_calendar import BANGKOK
 from tests.service.conftest import make_app
 from tests.support.browser import chromium, live_server, screenshot, sign_in
 from tests.support.console_helpers import create_user, login
-
-UTC = dt.timezone.utc
-
-
-@pytest.fixture
-def manager(module_app):
-    """A logged-in staff member (staff and admins see the reports)."""
-    client = module_app.test_client()
-    assert login(client, create_user(module_app, "staff", name="Manee")).status_code == 302
-    return client
-
-
-def bangkok(year, month, day, hour=0, minute=0):
-    return dt.datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
-
-
-def add_chat(app, closed, level=None, handled_by="bot", topic=None, language="en",
-             fallback=False, wait_minutes=None):
-    """A closed chat (rated when ``level`` is given) with the given close time."""
-    closed = closed.astimezone(UTC)  # as the service stores times (SQLite keeps no offset)
-    started = closed - dt.timedelta(minutes=30)
-    with app.app_context():
-        chat = Conversation(language=language, created_at=started, closed_at=closed,
-                            satisfaction_asked_at=closed, state=State.CLOSED,
-                            staff_involved=handled_by == "staff")
-        chat.messages.append(Message(sender=Sender.USER, text="question", created_at=started))
-        intent = "nlu_fallback" if fallback else f"ask_{topic}" if topic else "greet"
-        chat.messages.append(Message(sender=Sender.BOT, text="answer", intent=intent,
-                                     topic=topic, created_at=started))
-        if wait_minutes is not None:
-            chat.handoffs.append(Handoff(requested_at=started, taken_at=started
-                                         + dt.timedelta(minutes=wait_minutes)))
-        if level is not None:
-            chat.rating = Rating(level=level, language=language, handled_by=handled_by)
-        db.session.add(chat)
-        db.session.commit()
-        return chat.id
-
-
-def cli_json(app, *args):
-    result = app.test_cli_runner().invoke(args=["report", *args, "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output.strip().splitlines()[-1])
+from tests.support.report_data import UTC, add_chat, bangkok, cli_json
 
 
 def xlsx_figures(response):
