@@ -34,6 +34,7 @@ from assistant.models.conversation import (
 )
 from assistant.models.jobs import Job, JobState
 from assistant.models.knowledge import ArticleReview, SourceCheck
+from assistant.models.probes import ProbeResult
 from assistant.models.mail import OutboundEmail, RatingLink, Ticket
 from assistant.models.staff import (
     CannedAnswer,
@@ -50,7 +51,7 @@ __all__ = [
     "CHANNEL_NAMES", "CHAT_ROLES", "LANGUAGES", "MAX_MESSAGE_ID", "AnswerFeedback",
     "ArticleReview", "ArticleRevision", "AuditEvent", "Base", "CannedAnswer", "Conversation", "EmailStatus",
     "Handoff", "Job", "JobState", "Label", "Message", "MessageReview", "Note", "NoteMention",
-    "OutboundEmail", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender", "SourceCheck",
+    "OutboundEmail", "ProbeResult", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender", "SourceCheck",
     "State", "StrEnum",
     "Ticket", "TicketStatus",
     "TrainingRun", "TrainingStatus", "User", "as_utc", "checked_language", "conversation_labels",

@@ -70,6 +70,13 @@ def rows(n):
                  "payload": {"run_id": n}, "state": "done", "attempts": 1, "run_after": NOW,
                  "created_at": NOW, "finished_at": NOW},
         "rating_links": {"conversation_id": chat, "token_hash": f"{n:064x}", "created_at": NOW},
+        "article_reviews": {"article_id": "visa-overstay", "user_id": n, "reviewed_at": NOW,
+                            "note": "checked"},
+        "source_checks": {"url": f"https://www.immigration.go.th/{n}", "etag": '"e"',
+                          "last_modified": None, "fingerprint": f"{n:064x}", "checked_at": NOW,
+                          "changed_at": None, "error": None},
+        "probe_results": {"checked_at": NOW, "ok": n % 2 == 0, "failed_part": "rasa",
+                          "latency_ms": 120, "detail": None},
     }
 
 
