@@ -30,6 +30,7 @@ from assistant.limits import max_text_length
 from assistant.models import CHANNEL_NAMES
 from assistant.public import rating_page, webchat
 from assistant.reports import views as reports
+from assistant.reports.kr_score import Rule
 from assistant.settings import ROOT, Settings
 from assistant.training import views as training
 from assistant.web import auth, security, urls
@@ -117,6 +118,8 @@ def config(settings: Settings) -> dict[str, Any]:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         HSTS=settings.hsts,
+        KR_RULE=Rule(settings.kr_availability_weight, settings.kr_availability_target,
+                     settings.kr_satisfaction_weight, settings.kr_satisfaction_target),
     )
 
 

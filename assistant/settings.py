@@ -6,6 +6,7 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
 
@@ -129,6 +130,12 @@ class Settings:
     line_channel_secret: str = ""
     line_channel_access_token: str = ""
     line_api_url: str = "https://api.line.me"
+    # The key result's rule: part 1 (availability) and part 2 (satisfaction KPI) each score
+    # their weight at or above their target %, else weight × figure / target.
+    kr_availability_weight: Decimal = Decimal(40)
+    kr_availability_target: Decimal = Decimal(99)
+    kr_satisfaction_weight: Decimal = Decimal(60)
+    kr_satisfaction_target: Decimal = Decimal(80)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -150,7 +157,8 @@ class Settings:
         ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``, ``SMTP_URL``,
         ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``, ``LINE_API_URL``,
         ``TRAINING_TIMEOUT_SECONDS`` (per rasa command of a training run), ``SECURE_COOKIES=1`` and
-        ``HSTS=1`` when served over HTTPS.
+        ``HSTS=1`` when served over HTTPS, ``KR_AVAILABILITY_WEIGHT``, ``KR_AVAILABILITY_TARGET``,
+        ``KR_SATISFACTION_WEIGHT``, ``KR_SATISFACTION_TARGET`` (the key result's rule).
 
         ``PRODUCTION=1`` requires ``SECRET_KEY`` and turns ``SECURE_COOKIES`` and ``HSTS`` on
         unless they are set to 0.
@@ -199,6 +207,10 @@ class Settings:
             line_channel_secret=env("LINE_CHANNEL_SECRET", ""),
             line_channel_access_token=env("LINE_CHANNEL_ACCESS_TOKEN", ""),
             line_api_url=env("LINE_API_URL") or cls.line_api_url,
+            kr_availability_weight=Decimal(env("KR_AVAILABILITY_WEIGHT") or 40),
+            kr_availability_target=Decimal(env("KR_AVAILABILITY_TARGET") or 99),
+            kr_satisfaction_weight=Decimal(env("KR_SATISFACTION_WEIGHT") or 60),
+            kr_satisfaction_target=Decimal(env("KR_SATISFACTION_TARGET") or 80),
         )
 
 

@@ -1,4 +1,4 @@
-"""``flask report``: the KPI of a period; ``flask demo-data``: fill a separate demo database."""
+"""``flask report``: the KPI and KR score of a period; ``flask demo-data``: demo data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from assistant.chat.satisfaction import LEVELS
-from assistant.reports import demo
+from assistant.reports import demo, kr_explanation
 from assistant.reports.exports import as_number
 from assistant.reports.figures import Figures, compute
 from assistant.reports.periods import PeriodError, choose
@@ -35,6 +35,8 @@ def as_json(figures: Figures) -> dict[str, Any]:
         "response_rate_percent": as_number(figures.response_rate),
         "interval_95": [as_number(bound) for bound in figures.confidence.interval_95]
         if figures.confidence.interval_95 else None,
+        "availability_percent": as_number(figures.kr.availability.measured),
+        "kr_score": as_number(figures.kr.total),
         "demo_data": figures.demo,
     }
 
@@ -50,7 +52,8 @@ def _text(figures: Figures) -> str:
              f"  respondents         {kpi.responses} ({kpi.satisfied_or_better} satisfied "
              "or better)",
              f"  levels              {levels}",
-             f"  closed chats        {figures.closed}"]
+             f"  closed chats        {figures.closed}",
+             f"  KR score            {kr_explanation.total_text(figures.kr, 'en')}"]
     if figures.demo:
         lines.append("  (DEMO DATA: synthetic conversations)")
     return "\n".join(lines)

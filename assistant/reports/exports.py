@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of a period: the rated chats, the aggregate figures, helpfulness.
+"""CSV and XLSX exports of a period: rated chats, aggregates, helpfulness, KR progress.
 
 No transcripts and no personal data: a rated chat is its reference (never the conversation
 id, which the chat API takes), close time (Bangkok), language, who handled it, level and main
@@ -18,13 +18,19 @@ from openpyxl.styles import Font
 from assistant.chat.satisfaction import LEVELS, level_labels
 from assistant.reports import summary
 from assistant.reports.figures import Figures
-from common.thai_calendar import in_bangkok
+from assistant.reports.progress import MonthProgress
+from common.thai_calendar import THAI_MONTHS, in_bangkok, to_be
+from common.thai_calendar import thai_digits as to_thai_digits
 
 Cell = Union[str, int, float, None]
 RATING_COLUMNS = ("reference", "closed_at_bangkok", "language", "handled_by", "level",
                   "level_en", "level_th", "topic", "channel")
 HELPFULNESS_COLUMNS = ("group", "name", "answers_shown", "helpful", "not_helpful",
                        "helpful_percent")
+PROGRESS_COLUMNS = ("month", "responses", "satisfied_or_better", "kpi_percent",
+                    "availability_percent", "kr_score", "notes")
+# The XLSX adds the month's Thai name (B.E.) and the notes in Thai.
+PROGRESS_COLUMNS_TH = (PROGRESS_COLUMNS[0], "เดือน", *PROGRESS_COLUMNS[1:], "หมายเหตุ")
 
 
 def as_number(value: Optional[Decimal]) -> Optional[float]:
@@ -54,6 +60,10 @@ def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
         ("rate_percent", as_number(kpi.rate_percent)),
         ("target_percent", kpi.target_percent),
         ("target_met", None if kpi.met is None else ("yes" if kpi.met else "no")),
+        ("availability_percent", as_number(figures.kr.availability.measured)),
+        ("kr_availability_score", as_number(figures.kr.availability.score)),
+        ("kr_satisfaction_score", as_number(figures.kr.satisfaction.score)),
+        ("kr_score", as_number(figures.kr.total)),
     ]
     rows += [(f"level_{level}", kpi.levels[level]) for level in LEVELS]
     rows += [
@@ -111,6 +121,27 @@ def helpfulness_rows(figures: Figures) -> list[tuple[Cell, ...]]:
             for name, part in parts.items()]
 
 
+def progress_rows(months: list[MonthProgress]) -> list[tuple[Cell, ...]]:
+    """One row per month, in ``PROGRESS_COLUMNS`` order (month as ``2026-10``)."""
+    return [(f"{row.days.first:%Y-%m}", row.kpi.responses, row.kpi.satisfied_or_better,
+             as_number(row.kpi.rate_percent), as_number(row.kr.availability.measured),
+             as_number(row.kr.total), row.notes("en"))
+            for row in months]
+
+
+def _thai_month(row: MonthProgress, digits: bool) -> str:
+    """``ตุลาคม 2569`` (Thai digits when ``digits``)."""
+    name = f"{THAI_MONTHS[row.days.first.month - 1]} {to_be(row.days.first.year)}"
+    return to_thai_digits(name) if digits else name
+
+
+def progress_rows_th(months: list[MonthProgress], digits: bool = False) -> list[tuple[Cell, ...]]:
+    """``progress_rows`` with the Thai month name and Thai notes, in ``PROGRESS_COLUMNS_TH``."""
+    return [(month, _thai_month(row, digits), *cells,
+             to_thai_digits(row.notes("th")) if digits else row.notes("th"))
+            for row, (month, *cells) in zip(months, progress_rows(months), strict=True)]
+
+
 def _csv(header: tuple[str, ...], rows: list[tuple[Cell, ...]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -129,6 +160,37 @@ def aggregates_csv(figures: Figures) -> str:
     return _csv(("figure", "value"), list(aggregate_rows(figures)))
 
 
+def progress_csv(months: list[MonthProgress]) -> str:
+    """The monthly progress as CSV (UTF-8, header row)."""
+    return _csv(PROGRESS_COLUMNS, progress_rows(months))
+
+
+def _sheet(book: Workbook, title: str, header: tuple[str, ...],
+           rows: list[tuple[Cell, ...]]) -> None:
+    """A sheet with a bold, frozen header row."""
+    data = book.create_sheet(title)
+    data.append(list(header))
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        data.append(list(row))
+    data.freeze_panes = "A2"
+
+
+def _saved(book: Workbook) -> bytes:
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def progress_workbook(months: list[MonthProgress], digits: bool = False) -> bytes:
+    """The monthly progress as XLSX, with Thai month names (B.E.) and Thai notes."""
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book, "Monthly progress", PROGRESS_COLUMNS_TH, progress_rows_th(months, digits))
+    return _saved(book)
+
+
 def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
     """An XLSX file: summary (English, Thai), aggregates, rated chats, helpfulness."""
     book = Workbook()
@@ -140,17 +202,10 @@ def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
         sheet.append([])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 90
-    for title, header, rows in (
-            ("Aggregates", ("figure", "value"), list(aggregate_rows(figures))),
-            ("Ratings", RATING_COLUMNS, rating_rows(figures)),
-            ("Helpfulness", HELPFULNESS_COLUMNS, helpfulness_rows(figures))):
-        data = book.create_sheet(title)
-        data.append(list(header))
-        for cell in data[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            data.append(list(row))
-        data.freeze_panes = "A2"
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    sheets: list[tuple[str, tuple[str, ...], list[tuple[Cell, ...]]]] = [
+        ("Aggregates", ("figure", "value"), list(aggregate_rows(figures))),
+        ("Ratings", RATING_COLUMNS, rating_rows(figures)),
+        ("Helpfulness", HELPFULNESS_COLUMNS, helpfulness_rows(figures))]
+    for title, header, rows in sheets:
+        _sheet(book, title, header, rows)
+    return _saved(book)

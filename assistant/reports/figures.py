@@ -35,8 +35,10 @@ from assistant.models import (
     main_topic,
     utcnow,
 )
+from assistant.reports.availability import availability_percent
 from assistant.reports.confidence import Confidence, confidence
 from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
+from assistant.reports.kr_score import KrScore, current_rule, kr_score
 from assistant.reports.periods import Period
 from common.thai_calendar import bangkok_day, bangkok_today
 
@@ -101,6 +103,7 @@ class Figures:
     helpfulness: AnswerHelpfulness
     demo: bool
     confidence: Confidence
+    kr: KrScore
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -200,9 +203,10 @@ def compute(period: Period) -> Figures:
                Message.created_at >= start, Message.created_at < end)).all()
     fallbacks = sum(1 for answer in answers if answer.intent == FALLBACK_INTENT)
     levels = [rating.level for rating in ratings]
+    satisfaction = kpi(levels)
     elapsed = period.up_to(bangkok_today())
     return Figures(
-        period=period, kpi=kpi(levels), ratings=ratings, closed=closed,
+        period=period, kpi=satisfaction, ratings=ratings, closed=closed,
         response_rate=percent(len(ratings), closed), started=len(started),
         per_day=[(day, per_day[day]) for day in (elapsed.days() if elapsed else [])],
         languages=dict(Counter(row.language for row in started).most_common()),
@@ -218,4 +222,5 @@ def compute(period: Period) -> Figures:
         demo=any(row.demo for row in started),
         confidence=confidence(sum(1 for level in levels if level >= SATISFIED_OR_BETTER),
                               len(levels), percent(len(ratings), closed)),
+        kr=kr_score(availability_percent(period), satisfaction.rate_percent, current_rule()),
     )

@@ -61,6 +61,15 @@ class Period:
             return None
         return self if self.last <= today else date_range(self.first, today)
 
+    def months(self) -> list[Period]:
+        """The calendar months the period touches, each cut to the period's days."""
+        parts, first = [], self.first
+        while first <= self.last:
+            following = _months_later(first.replace(day=1), 1)
+            parts.append(date_range(first, min(self.last, following - dt.timedelta(days=1))))
+            first = following
+        return parts
+
     def before(self) -> Period:
         """The period of the same number of days that ends the day before this one."""
         length = self.last - self.first

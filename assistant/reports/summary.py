@@ -1,6 +1,7 @@
 """Executive summary in the shape of the key-result report, in English and in Thai.
 
-Target, result, pass/fail, number of respondents and period; the Thai text uses Buddhist
+Target, result, pass/fail, number of respondents and period, then the KR score (both
+weighted parts, the total and how they were computed); the Thai text uses Buddhist
 Era dates and, on request, Thai digits, as official Thai documents often do.
 """
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
+from assistant.reports import kr_explanation
 from assistant.reports.figures import Figures
 from common.thai_calendar import thai_digits
 
@@ -31,6 +33,11 @@ def _rate(rate: Optional[Decimal]) -> str:
     return "—" if rate is None else f"{rate:.2f}"
 
 
+def _kr_lines(figures: Figures, language: str) -> list[Line]:
+    """Both parts of the key result, the total and how they were computed."""
+    return [Line(label, text) for label, text in kr_explanation.lines(figures.kr, language)]
+
+
 def english(figures: Figures) -> list[Line]:
     """The summary in English."""
     kpi, period = figures.kpi, figures.period
@@ -49,6 +56,7 @@ def english(figures: Figures) -> list[Line]:
         Line("Period", f"{period.name_en}: {period.range_en()}"),
         Line("Formula", "respondents answering Satisfied or Very Satisfied ÷ all respondents "
                         "× 100, rounded half up to two decimals"),
+        *_kr_lines(figures, "en"),
     ]
 
 
@@ -70,6 +78,7 @@ def thai(figures: Figures, digits: bool = False) -> list[Line]:
         Line("ช่วงเวลา", f"{period.name_th} ({period.range_th()})"),
         Line("วิธีคำนวณ", "จำนวนผู้ตอบ \"พึงพอใจ\" และ \"พึงพอใจมาก\" ÷ จำนวนผู้ตอบทั้งหมด × 100 "
                          "(ปัดเศษทศนิยมสองตำแหน่งแบบปัดครึ่งขึ้น)"),
+        *_kr_lines(figures, "th"),
     ]
     if digits:
         lines = [Line(line.label, thai_digits(line.value)) for line in lines]

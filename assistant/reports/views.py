@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from assistant.chat.satisfaction import LEVELS, Kpi, level_labels
 from assistant.models import CHAT_ROLES
-from assistant.reports import charts, exports, summary, trends
+from assistant.reports import charts, exports, kr_explanation, progress, summary, trends
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
 from assistant.reports.periods import PeriodError, choose
@@ -93,6 +93,7 @@ def index() -> str:
         thai=summary.thai(figures, bool(form.thai_digits.data)),
         labels={"en": level_labels("en"), "th": level_labels("th")}, levels=LEVELS,
         topic_name=_topic_name, handlers=HANDLERS,
+        kr_words=kr_explanation.explained(figures.kr, "en"),
         query=request.query_string.decode())
 
 
@@ -132,3 +133,22 @@ def workbook() -> Response:
     form, figures = _figures()
     return _download(exports.workbook(figures, bool(form.thai_digits.data)),
                      _file_name(figures, ".xlsx"), XLSX)
+
+
+@blueprint.get("/progress.csv")
+@roles_required(*CHAT_ROLES)
+def progress_csv() -> Response:
+    """The key result month by month."""
+    _, figures = _figures()
+    return _download(exports.progress_csv(progress.monthly(figures.period)),
+                     _file_name(figures, "-progress.csv"), "text/csv; charset=utf-8")
+
+
+@blueprint.get("/progress.xlsx")
+@roles_required(*CHAT_ROLES)
+def progress_xlsx() -> Response:
+    """The key result month by month, with Thai month names (B.E.) and Thai notes."""
+    form, figures = _figures()
+    return _download(exports.progress_workbook(progress.monthly(figures.period),
+                                               bool(form.thai_digits.data)),
+                     _file_name(figures, "-progress.xlsx"), XLSX)

@@ -35,7 +35,7 @@ MATRIX = {
     "knowledge.index": ALL, "knowledge.edit": TRAIN, "knowledge.history": TRAIN,
     "knowledge.preview": TRAIN, "reviews.queue": TRAIN, "reviews.confirm": TRAIN,
     "reports.index": CHAT, "reports.aggregates_csv": CHAT, "reports.ratings_csv": CHAT,
-    "reports.workbook": CHAT,
+    "reports.workbook": CHAT, "reports.progress_csv": CHAT, "reports.progress_xlsx": CHAT,
     "training.review_inbox": TRAIN, "training.audit_log": TRAIN, "training.make_story": TRAIN,
     "training.annotate": TRAIN, "training.dismiss": TRAIN, "training.activate": TRAIN,
     "training.runs": TRAIN, "training.start_run": TRAIN, "training.run": TRAIN,
