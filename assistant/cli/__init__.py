@@ -2,8 +2,9 @@
 
 ``flask users ...``, ``flask privacy ...``, ``flask conversations ...``, ``flask mail ...``,
 ``flask report``, ``flask demo-data``, ``flask training ...``, ``flask jobs work`` (the
-worker), ``flask knowledge watch`` (the source watch) (``flask canned seed`` comes with the
-console's canned-answers blueprint, ``flask db ...`` with Flask-Migrate).
+worker), ``flask knowledge watch`` (the source watch), ``flask probe`` (the availability
+probe) (``flask canned seed`` comes with the console's canned-answers blueprint,
+``flask db ...`` with Flask-Migrate).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from assistant.cli.housekeeping import conversations, mail
 from assistant.cli.jobs import jobs
 from assistant.cli.knowledge import knowledge
 from assistant.cli.privacy import privacy
+from assistant.cli.probe import probe
 from assistant.cli.reports import demo_data, report
 from assistant.cli.training import training
 
 COMMANDS = (users, privacy, conversations, mail, report, demo_data, training, jobs,
-            knowledge)
+            knowledge, probe)
 
 
 def register(app: Flask) -> None:

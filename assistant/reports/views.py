@@ -12,12 +12,13 @@ from flask import Blueprint, Response, abort, render_template, request
 from assistant.chat.satisfaction import LEVELS, Kpi, level_labels
 from assistant.models import CHAT_ROLES
 from assistant.reports import charts, exports, kr_explanation, progress, summary, trends
+from assistant.reports.availability import availability
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
 from assistant.reports.periods import PeriodError, choose
 from assistant.reports.wording import page_language, words
 from assistant.web.auth import roles_required
-from common.thai_calendar import bangkok_today, spelled_date
+from common.thai_calendar import bangkok_today, in_bangkok, spelled_date
 from knowledge.topics import TOPIC_TITLES
 
 blueprint = Blueprint("reports", __name__, url_prefix="/console/reports",
@@ -94,6 +95,7 @@ def index() -> str:
         labels={"en": level_labels("en"), "th": level_labels("th")}, levels=LEVELS,
         topic_name=_topic_name, handlers=HANDLERS,
         kr_words=kr_explanation.explained(figures.kr, "en"),
+        availability=availability(figures.period), in_bangkok=in_bangkok,
         query=request.query_string.decode())
 
 

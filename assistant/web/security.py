@@ -7,7 +7,8 @@ sign-in attempts per address and per account (login throttling). They are settin
 (``RATE_LIMIT_*``); counters live in memory, or in Redis with
 ``RATE_LIMIT_STORAGE=redis://...`` when several workers serve. Behind reverse proxies,
 ``TRUSTED_PROXIES`` (how many) makes the client address the one in their
-``X-Forwarded-For`` (Werkzeug's ProxyFix, in the app factory).
+``X-Forwarded-For`` (Werkzeug's ProxyFix, in the app factory). The availability probe's
+requests (``X-Probe-Key``, see ``assistant.chat.probe``) have none of these limits.
 
 Headers: a strict Content-Security-Policy (only this origin's scripts, styles and forms; no
 inline code; no framing), no MIME sniffing, no referrer leaks; with ``HSTS=1`` (on in
@@ -16,12 +17,15 @@ production) Strict-Transport-Security.
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask, current_app, request
 from flask import Response as FlaskResponse
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 
+from assistant.chat.probe import HEADER, probe_key
 from assistant.extensions import redis_pool
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -75,9 +79,20 @@ def handoff_limit() -> str:
 def handoff_allowed() -> bool:
     """Count a new wait for staff of the request's client address; False once over the limit.
 
-    The chat API hands it to the chat core, which asks only when a wait would start.
+    The chat API hands it to the chat core, which asks only when a wait would start. The
+    availability probe's chat never waits for staff (nobody should be called to it).
     """
+    if from_probe():
+        return False
     return limiter.limiter.hit(parse(handoff_limit()), "handoff", get_remote_address())
+
+
+@limiter.request_filter
+def from_probe() -> bool:
+    """The request comes from the service's own availability probe: no rate limit for it."""
+    sent = request.headers.get(HEADER)
+    return sent is not None and hmac.compare_digest(
+        sent, probe_key(str(current_app.config["SECRET_KEY"])))
 
 
 def login_account_key() -> str:
