@@ -18,6 +18,7 @@ from assistant.chat.office_hours import OfficeHours
 from assistant.console import (
     assignment,
     canned,
+    followups,
     history,
     knowledge,
     labels,
@@ -38,7 +39,8 @@ from assistant.web import auth, security, urls
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
 BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, views.blueprint,
               assignment.blueprint, canned.blueprint, knowledge.blueprint, reviews.blueprint,
-              notes.blueprint, labels.blueprint, history.blueprint, reports.blueprint,
+              notes.blueprint, labels.blueprint, history.blueprint, followups.blueprint,
+              reports.blueprint,
               training.blueprint, webchat.blueprint)
 # Modules that subscribe to the chat core's events (assistant.chat.events) when imported:
 # channels deliver messages written outside a user's request, assignment gives new waits.

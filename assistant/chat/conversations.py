@@ -17,7 +17,7 @@ from typing import List, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from assistant.chat import events
+from assistant.chat import events, followup_opening
 from assistant.chat.errors import ConversationError
 from assistant.chat.satisfaction import question
 from assistant.extensions import db
@@ -130,7 +130,7 @@ def rate(conversation: Conversation, level: object, by_link: bool = False) -> Me
     """Store (or replace) the conversation's rating and thank the user.
 
     Only a chat that was asked the question may be rated, or one whose user followed the
-    rating link of an answer e-mail (``by_link``).
+    rating link of an answer e-mail (``by_link``). A low rating opens a follow-up task.
     """
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         raise ConversationError(422, "invalid_level", "level must be an integer from 1 to 5.")
@@ -147,6 +147,7 @@ def rate(conversation: Conversation, level: object, by_link: bool = False) -> Me
                      text=RATING_THANKS[conversation.language], language=conversation.language,
                      details={"satisfaction_level": level})
     db.session.add_all([rating, thanks])
+    followup_opening.after_rating(conversation, level)
     db.session.commit()
     return thanks
 

@@ -3,7 +3,8 @@
 A knowledge answer is a bot reply with article ids. Each answer keeps one vote: a second vote
 (web or LINE) replaces the first, comment included. Votes are allowed after the chat closed,
 like ratings; the vote is committed before anything else happens. A 👎 puts the question
-before the answer into the trainers' review inbox (reason "not_helpful").
+before the answer into the trainers' review inbox (reason "not_helpful") and opens the
+chat's follow-up task for staff if it has none (``assistant.chat.followup_opening``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from assistant.chat import followup_opening
 from assistant.chat.conversations import claim
 from assistant.chat.errors import ConversationError
 from assistant.extensions import db
@@ -54,6 +56,7 @@ def vote(message: Message, helpful: bool, comment: Optional[str] = None) -> Answ
                                       conversation_id=message.conversation_id)
             db.session.add(feedback)
         feedback.helpful, feedback.comment = helpful, comment
+        followup_opening.after_vote(message, helpful)
         try:
             db.session.commit()
             return feedback

@@ -32,6 +32,7 @@ from assistant.models.conversation import (
     Rating,
     main_topic,
 )
+from assistant.models.followups import FollowUpOutcome, FollowUpReason, FollowUpTask
 from assistant.models.jobs import Job, JobState
 from assistant.models.knowledge import ArticleReview, SourceCheck
 from assistant.models.probes import ProbeResult
@@ -50,6 +51,7 @@ from assistant.models.training import ArticleRevision, AuditEvent, MessageReview
 __all__ = [
     "CHANNEL_NAMES", "CHAT_ROLES", "LANGUAGES", "MAX_MESSAGE_ID", "AnswerFeedback",
     "ArticleReview", "ArticleRevision", "AuditEvent", "Base", "CannedAnswer", "Conversation", "EmailStatus",
+    "FollowUpOutcome", "FollowUpReason", "FollowUpTask",
     "Handoff", "Job", "JobState", "Label", "Message", "MessageReview", "Note", "NoteMention",
     "OutboundEmail", "ProbeResult", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender", "SourceCheck",
     "State", "StrEnum",

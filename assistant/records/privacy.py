@@ -7,8 +7,8 @@ about the chat and the address of an offline question, the LINE user id and name
 in Rasa's tracker. The conversation row (times, state, language, channel, labels), its
 waits for staff and its rating stay, with no text: they are anonymous, and every
 satisfaction figure of the reports stays as it was (the chat's main topic is kept for the
-satisfaction-by-topic figure). The retention purge erases every chat closed more than
-``RETENTION_DAYS`` days ago.
+satisfaction-by-topic figure); so does its follow-up task, without its note or answer. The
+retention purge erases every chat closed more than ``RETENTION_DAYS`` days ago.
 
 Erasure has two steps, each with its own mark. Here: the rows above are deleted and
 ``erased_at`` set in one transaction, under the conversation row's lock; from then on nothing
@@ -29,7 +29,7 @@ from typing import Any, Optional, Protocol, cast
 
 import requests
 from flask import current_app
-from sqlalchemy import CursorResult, create_engine, delete, func, select, text
+from sqlalchemy import CursorResult, create_engine, delete, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -37,6 +37,7 @@ from assistant.extensions import db
 from assistant.models import (
     AnswerFeedback,
     Conversation,
+    FollowUpTask,
     Message,
     MessageReview,
     Note,
@@ -127,6 +128,8 @@ def erase(conversation: Conversation, rasa: Trackers, in_rasa: bool = True) -> d
     db.session.execute(delete(AnswerFeedback)
                        .where(AnswerFeedback.conversation_id == conversation.id))
     db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(messages)))
+    db.session.execute(update(FollowUpTask).where(FollowUpTask.conversation_id == conversation.id)
+                       .values(message_id=None, outcome_note=None))
     db.session.execute(delete(Message).where(of_chat))
     notes = select(Note.id).where(Note.conversation_id == conversation.id)
     db.session.execute(delete(NoteMention).where(NoteMention.note_id.in_(notes)))

@@ -7,7 +7,8 @@ Which period a record belongs to (all in Bangkok time):
   per day end today (a period reaching into the future shows no empty days to come);
 - bot answers (topics, intents, fallbacks) by the moment they were sent;
 - a wait for staff by the moment it was requested;
-- a knowledge answer, and the user's vote on it, by the moment the answer was shown.
+- a knowledge answer, and the user's vote on it, by the moment the answer was shown;
+- a follow-up task of an unhappy user by the moment it was opened.
 Percentages are rounded half up to two decimals (``assistant.chat.satisfaction.percent``).
 """
 
@@ -40,6 +41,7 @@ from assistant.reports.confidence import Confidence, confidence
 from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
 from assistant.reports.kr_score import KrScore, current_rule, kr_score
 from assistant.reports.periods import Period
+from assistant.reports.recovery import Recovery, recovery
 from common.thai_calendar import bangkok_day, bangkok_today
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -101,6 +103,7 @@ class Figures:
     by_handler: dict[str, Kpi]
     by_channel: dict[str, Kpi]
     helpfulness: AnswerHelpfulness
+    recovery: Recovery
     demo: bool
     confidence: Confidence
     kr: KrScore
@@ -219,6 +222,7 @@ def compute(period: Period) -> Figures:
         by_topic=_kpi_by(ratings, "topic"), by_handler=_kpi_by(ratings, "handled_by"),
         by_channel=_kpi_by(ratings, "channel"),
         helpfulness=answer_helpfulness(start, end),
+        recovery=recovery(start, end),
         demo=any(row.demo for row in started),
         confidence=confidence(sum(1 for level in levels if level >= SATISFIED_OR_BETTER),
                               len(levels), percent(len(ratings), closed)),

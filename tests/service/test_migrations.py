@@ -75,6 +75,12 @@ def rows(n):
         "source_checks": {"url": f"https://www.immigration.go.th/{n}", "etag": '"e"',
                           "last_modified": None, "fingerprint": f"{n:064x}", "checked_at": NOW,
                           "changed_at": None, "error": None},
+        "follow_up_tasks": {"conversation_id": chat, "reason": "low_rating", "rating_level": 2,
+                            "message_id": n, "opened_at": NOW, "due_at": NOW,
+                            "assigned_to_id": n, "contacted_at": NOW, "channel": "web",
+                            "done_at": NOW, "outcome": "contacted_resolved",
+                            "outcome_note": "called back", "rating_after": 4,
+                            "rerated_at": NOW},
         "probe_results": {"checked_at": NOW, "ok": n % 2 == 0, "failed_part": "rasa",
                           "latency_ms": 120, "detail": None},
     }

@@ -27,6 +27,7 @@ MATRIX = {
     "console.close": CHAT, "console.hand_back": CHAT, "console.messages_json": CHAT,
     "console.reply": CHAT, "console.take": CHAT, "console.by_reference": CHAT,
     "console.question_answered": CHAT,
+    "followups.index": CHAT, "followups.contact": CHAT, "followups.done": CHAT,
     "assignment.reassign": CHAT, "assignment.set_presence": CHAT,
     "canned.index": ADMIN_ONLY, "canned.new": ADMIN_ONLY, "canned.edit": ADMIN_ONLY,
     "canned.delete": ADMIN_ONLY, "canned.search_json": CHAT, "canned.used": CHAT,
@@ -84,7 +85,8 @@ def signed_in(app, role):
 def url_for_rule(rule, conversation, message_id):
     values = {"conversation_id": conversation, "message_id": str(message_id),
               "article_id": "visa-90-day-reporting", "run_id": "1", "answer_id": "1",
-              "name": "no-such-model.tar.gz", "reference": "C-00000000"}
+              "name": "no-such-model.tar.gz", "reference": "C-00000000",
+              "task_id": "1"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
 
 
