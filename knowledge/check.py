@@ -159,8 +159,8 @@ def check(directory: Optional[Path] = None, today: Optional[dt.date] = None) -> 
         expired, expiring = expiry_problems(article, today)
         report.errors += expired
         report.warnings += expiring
-        if bare_home_pages(article):
-            report.home_pages[article.id] = bare_home_pages(article)
+        if home_pages := bare_home_pages(article):
+            report.home_pages[article.id] = home_pages
         age = (today - article.reviewed).days
         if age > STALE_AFTER_DAYS:
             report.warnings.append(f"{article.id}: last reviewed {article.reviewed} "

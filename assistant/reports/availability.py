@@ -118,6 +118,6 @@ def availability(period: Period) -> Availability:
     looks = [Look(row.checked_at, row.ok, row.failed_part, row.latency_ms) for row in rows]
     latencies = [look.latency_ms for look in looks if look.latency_ms is not None]
     return Availability(
-        looks=len(looks), percent=percent(sum(1 for look in looks if look.ok), len(looks)),
+        looks=len(looks), percent=availability_percent(period),
         incidents=incidents(looks), p50_ms=percentile(latencies, 0.5),
         p95_ms=percentile(latencies, 0.95))

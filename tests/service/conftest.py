@@ -11,7 +11,7 @@ from assistant.app import create_app
 from assistant.extensions import db
 from assistant.settings import ROOT, Settings
 from tests.support.access import WidgetClient
-from tests.support.console_helpers import create_user, login
+from tests.support.console_helpers import signed_in_client
 from tests.support.mail_capture import smtp_capture
 
 DATABASE_KINDS = ["sqlite", "postgresql"]
@@ -40,6 +40,12 @@ def make_app(database_url, rasa_url, actions_url, knowledge_dir=ROOT / "knowledg
     with app.app_context():
         upgrade()  # the real migrations, not create_all
     return app
+
+
+def sqlite_app(tmp_path_factory, name, rasa_url=NO_RASA, actions_url=NO_RASA, **settings):
+    """The service on a fresh SQLite database of its own, in a folder named ``name``."""
+    database = tmp_path_factory.mktemp(name) / "service.db"
+    return make_app(f"sqlite:///{database}", rasa_url, actions_url, **settings)
 
 
 @contextmanager
@@ -126,6 +132,4 @@ def stored(app):
 @pytest.fixture
 def manager(module_app):
     """A logged-in staff member (staff and admins see the reports)."""
-    client = module_app.test_client()
-    assert login(client, create_user(module_app, "staff", name="Manee")).status_code == 302
-    return client
+    return signed_in_client(module_app, "staff", name="Manee")

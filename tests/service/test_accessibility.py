@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from assistant.chat import messages
 from assistant.extensions import db
 from assistant.models import Conversation
-from tests.service.conftest import NO_RASA, make_app
+from tests.service.conftest import sqlite_app
 from tests.support.axe import assert_accessible, blocking_violations, explain
 from tests.support.browser import (
     VIEWPORTS,
@@ -39,7 +39,7 @@ def site(tmp_path_factory):
     """The service answering with a knowledge answer of a fake Rasa; a chat waits for staff."""
     rasa = FakeRasa(replies=ANSWER)
     rasa.release.set()  # answers at once
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('axe') / 'axe.db'}", rasa.url, NO_RASA)
+    app = sqlite_app(tmp_path_factory, "axe", rasa.url)
     assert app.test_cli_runner().invoke(args=["canned", "seed"]).exit_code == 0
     client = app.test_client()
     for question in ("When is my 90-day report due?", "Where do I report?"):

@@ -17,7 +17,7 @@ from common.thai_calendar import bangkok_today, english_date, thai_short_date, u
 from knowledge.articles import load_article
 from scripts.servers import ROOT
 from tests.service.conftest import NO_RASA, make_app
-from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import csrf_token, signed_in_client
 
 QUEUE = "/console/knowledge/needs-review"
 OLDER, OLD, CHANGED = "visa-overstay", "visa-90-day-reporting", "visa-tm30-address-notification"
@@ -39,11 +39,7 @@ def review_app(module_database, articles):
 
 @pytest.fixture
 def signed_in(review_app):
-    def sign_in(role, name="Kanya"):
-        client = review_app.test_client()
-        assert login(client, create_user(review_app, role, name=name)).status_code == 302
-        return client
-    return sign_in
+    return lambda role, name="Kanya": signed_in_client(review_app, role, name)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from common.thai_calendar import in_bangkok, thai_date
 from tests.service.conftest import NO_RASA, make_app
 from tests.support.access import bearer, grant
 from tests.support.browser import chromium, live_server, screenshot, sign_in
-from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import create_user, csrf_token, signed_in_client
 
 NEW = "/console/canned/new"
 DAY = dt.date(2026, 11, 27)
@@ -34,12 +34,6 @@ def no_answers(request):
     with app.app_context():
         db.session.execute(delete(CannedAnswer))
         db.session.commit()
-
-
-def signed_in(app, role, name="Somchai"):
-    client = app.test_client()
-    assert login(client, create_user(app, role, name)).status_code == 302
-    return client
 
 
 def stored(app, function):
@@ -99,7 +93,7 @@ def post_form(client, path, form_page=None, **data):
 
 
 def test_admin_creates_edits_and_deletes_with_an_audit_trail(app_without_rasa):
-    admin = signed_in(app_without_rasa, "admin", "Prapai")
+    admin = signed_in_client(app_without_rasa, "admin", "Prapai")
     assert "No canned answers yet" in admin.get("/console/canned/").get_data(True)
 
     created = post_form(admin, NEW, **ANSWER)
@@ -139,7 +133,7 @@ def test_admin_creates_edits_and_deletes_with_an_audit_trail(app_without_rasa):
 
 
 def test_invalid_answers_are_refused_with_clear_errors(app_without_rasa):
-    admin = signed_in(app_without_rasa, "admin")
+    admin = signed_in_client(app_without_rasa, "admin")
     empty = post_form(admin, NEW, code="A", title="", text_en="Hi", text_th="")
     page = empty.get_data(True)
     assert empty.status_code == 400 and "Not saved" in page
@@ -169,7 +163,7 @@ def test_invalid_answers_are_refused_with_clear_errors(app_without_rasa):
 
 
 def test_unknown_variables_are_saved_with_a_warning(app_without_rasa):
-    admin = signed_in(app_without_rasa, "admin")
+    admin = signed_in_client(app_without_rasa, "admin")
     saved = post_form(admin, NEW, **{**ANSWER, "text_en": "Dear {username}, {date}",
                                      "text_th": "เรียน {name} ค่ะ"})
     assert saved.status_code == 302
@@ -185,7 +179,7 @@ def test_unknown_variables_are_saved_with_a_warning(app_without_rasa):
 def test_only_admins_manage_staff_use_trainers_neither(app_without_rasa, role):
     answer_id = add_answer(app_without_rasa, "greeting", "Greeting", "Hello {user_name}!")
     chat = waiting_chat(app_without_rasa, "en", "Anna")
-    client = signed_in(app_without_rasa, role)
+    client = signed_in_client(app_without_rasa, role)
     for path in ("/console/canned/", NEW, f"/console/canned/{answer_id}/edit"):
         assert client.get(path).status_code == 403, path
     token = csrf_token(client, "/console/login")
@@ -206,7 +200,7 @@ def test_the_reply_box_links_to_management_for_admins_only(app_without_rasa):
     chat = waiting_chat(app_without_rasa, "en")
     page = f"/console/conversations/{chat}"
     for role, sees_link in (("staff", False), ("admin", True)):
-        client = signed_in(app_without_rasa, role)
+        client = signed_in_client(app_without_rasa, role)
         client.post(f"{page}/take", data={"csrf_token": csrf_token(client, page)})
         html = client.get(page).get_data(True)
         assert 'role="combobox"' in html and 'role="listbox"' in html
@@ -266,7 +260,7 @@ def test_search_puts_code_prefixes_first_and_renders_in_the_chats_language(app_w
     add_answer(app_without_rasa, "visa90", "90-day report", "Report every 90 days.", usage_count=1)
     add_answer(app_without_rasa, "visa-extension", "Extension", "Extend your stay.", usage_count=5)
     add_answer(app_without_rasa, "bye", "Closing", "Goodbye {user_name}!", "ลาก่อนค่ะ คุณ{user_name}")
-    staff = signed_in(app_without_rasa, "staff", "Malee")
+    staff = signed_in_client(app_without_rasa, "staff", "Malee")
     english = waiting_chat(app_without_rasa, "en", "John")
     thai = waiting_chat(app_without_rasa, "th", "สมชาย")
 
@@ -294,7 +288,7 @@ def test_search_puts_code_prefixes_first_and_renders_in_the_chats_language(app_w
 def test_usage_is_counted_without_changing_the_last_edit(app_without_rasa):
     answer_id = add_answer(app_without_rasa, "hold", "Please hold", "Please hold.")
     edited_before = answer_by_code(app_without_rasa, "hold").updated_at
-    staff = signed_in(app_without_rasa, "staff")
+    staff = signed_in_client(app_without_rasa, "staff")
     token = csrf_token(staff, "/console/login")
     assert staff.post(f"/console/canned/{answer_id}/used").status_code == 400  # no CSRF token
     counts = [staff.post(f"/console/canned/{answer_id}/used", headers={"X-CSRFToken": token})
@@ -384,7 +378,7 @@ def test_a_new_database_gets_the_starter_answers_once(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'fresh.db'}", NO_RASA, NO_RASA)
     first = app.test_cli_runner().invoke(args=["canned", "seed", "--once"])
     assert "5 canned answer(s) added" in first.output, first.output
-    admin = signed_in(app, "admin")
+    admin = signed_in_client(app, "admin")
     hold = answer_by_code(app, "hold")
     post_form(admin, f"/console/canned/{hold.id}/delete", f"/console/canned/{hold.id}/edit")
     again = app.test_cli_runner().invoke(args=["canned", "seed", "--once"])

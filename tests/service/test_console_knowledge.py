@@ -12,7 +12,7 @@ import pytest
 from assistant.chat.articles import ArticleDraft, article_text
 from assistant.settings import ROOT
 from knowledge.articles import load_article, parse_article
-from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import csrf_token, signed_in_client
 
 ARTICLE = "visa-90-day-reporting"
 EDIT_PAGE = f"/console/knowledge/{ARTICLE}/edit"
@@ -21,11 +21,7 @@ EDIT_PAGE = f"/console/knowledge/{ARTICLE}/edit"
 @pytest.fixture
 def signed_in(app):
     """A logged-in test client for a role."""
-    def sign_in(role, name="Napat"):
-        client = app.test_client()
-        assert login(client, create_user(app, role, name=name)).status_code == 302
-        return client
-    return sign_in
+    return lambda role, name="Napat": signed_in_client(app, role, name)
 
 
 @pytest.fixture

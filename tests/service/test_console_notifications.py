@@ -10,7 +10,7 @@ from assistant.extensions import db
 from assistant.models import User, as_utc, utcnow
 from tests.service.conftest import make_app
 from tests.support.browser import chromium, live_server, screenshot, sign_in
-from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import create_user, csrf_token, login, signed_in_client
 
 STATUS = "/console/queue/status.json"
 HUMAN_EN = "I want to talk to a human"
@@ -57,12 +57,6 @@ RECORDERS = """(() => {
 })();"""
 
 
-def signed_in(app, role):
-    client = app.test_client()
-    assert login(client, create_user(app, role)).status_code == 302
-    return client
-
-
 def ask_for_staff(app, text=HUMAN_EN):
     """A new chat through the public API whose user asks for a person; returns its id."""
     api = app.test_client()
@@ -84,7 +78,7 @@ def status(client):
 
 
 def test_status_lists_waiting_chats_oldest_first_with_previews(module_app):
-    staff = signed_in(module_app, "staff")
+    staff = signed_in_client(module_app, "staff")
     assert status(staff)["waiting"] == 0 and status(staff)["waiting_chats"] == []
 
     english = ask_for_staff(module_app)
@@ -119,7 +113,7 @@ def test_status_is_for_staff_and_admins_only(module_app):
     login(trainer, trainer_email)
     assert trainer.get(STATUS).status_code == 403
     assert last_seen(module_app, trainer_email) is None  # a trainer is never counted online
-    assert signed_in(module_app, "admin").get(STATUS).status_code == 200
+    assert signed_in_client(module_app, "admin").get(STATUS).status_code == 200
 
 
 def test_polling_marks_the_staff_member_online(module_app):
@@ -127,7 +121,7 @@ def test_polling_marks_the_staff_member_online(module_app):
     staff = module_app.test_client()
     login(staff, email)
     assert last_seen(module_app, email) is None
-    online_before = status(signed_in(module_app, "admin"))["online_staff"]
+    online_before = status(signed_in_client(module_app, "admin"))["online_staff"]
 
     assert status(staff)["online_staff"] == online_before + 1
     seen = last_seen(module_app, email)

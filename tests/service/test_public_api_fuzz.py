@@ -25,7 +25,7 @@ from assistant.extensions import db
 from assistant.models import Conversation, Message, Rating, Sender
 from tests.service.conftest import DATABASE_KINDS, empty_database, make_app
 from tests.support.access import rating_path
-from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import csrf_token, signed_in_client
 from tests.support.fake_line import SECRET, TOKEN, fake_line_server, fixture, sign
 
 PUBLIC_URL = "https://assistant.example"
@@ -271,13 +271,6 @@ def test_what_postgresql_cannot_store_or_find_is_refused_or_cleaned(public_app):
         assert refused.get_json()["error"]["code"] == "invalid_body", body
 
 
-def signed_in(app, role):
-    client = app.test_client()
-    if role:
-        assert login(client, create_user(app, role)).status_code == 302
-    return client
-
-
 def rating_of(app, conversation):
     with app.app_context():
         return db.session.scalar(select(Rating.level).where(
@@ -367,7 +360,7 @@ EXPECTED = {"start": 201, "open a forged link": 404, "rate by link without CSRF 
 def test_public_routes_answer_every_role_alike(public_app, role):
     """Each method of each route under /api, /rate and /channels, as a visitor or signed in:
     the same answers whatever the role, and the signed ones refuse unsigned requests."""
-    client = signed_in(public_app, role)
+    client = signed_in_client(public_app, role)
     outcomes = list(public_outcomes(public_app, client))
     unexpected = [(label, method, route, status) for label, route, method, status in outcomes
                   if status != EXPECTED.get(label, 200)]
@@ -382,7 +375,7 @@ def test_widget_api_is_open_to_any_origin_but_grants_nothing_to_cookies(public_a
     (CORS ``*``, never with credentials) and is CSRF-exempt; it reads no cookie, so a
     forged cross-site request can do no more than anyone may. Requests are limited per
     client address (and messages per conversation); monitors' routes are exempt."""
-    staff = signed_in(public_app, STAFF)
+    staff = signed_in_client(public_app, STAFF)
     origin = {"Origin": "https://elsewhere.example"}
     preflight = staff.options("/api/conversations", headers={
         **origin, "Access-Control-Request-Method": "POST"})

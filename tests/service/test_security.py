@@ -14,7 +14,7 @@ from assistant.models import Conversation, Message, Rating
 from scripts.servers import ROOT
 from tests.service.conftest import make_app
 from tests.support.browser import chromium, live_server, screenshot, sign_in
-from tests.support.console_helpers import create_user, csrf_token, login
+from tests.support.console_helpers import create_user, csrf_token, signed_in_client
 
 STAFF, TRAINER, ADMIN = "staff", "trainer", "admin"
 CHAT, TRAIN, ALL = {STAFF, ADMIN}, {TRAINER, ADMIN}, {STAFF, TRAINER, ADMIN}
@@ -75,13 +75,6 @@ def chat_with_message(secure_app):
     return conversation, message_id
 
 
-def signed_in(app, role):
-    client = app.test_client()
-    if role:
-        assert login(client, create_user(app, role)).status_code == 302
-    return client
-
-
 def url_for_rule(rule, conversation, message_id):
     values = {"conversation_id": conversation, "message_id": str(message_id),
               "article_id": "visa-90-day-reporting", "run_id": "1", "answer_id": "1",
@@ -99,7 +92,7 @@ def test_every_console_endpoint_is_in_the_matrix(secure_app):
 @pytest.mark.parametrize("role", [None, STAFF, TRAINER, ADMIN])
 def test_role_by_endpoint_matrix(secure_app, chat_with_message, role):
     conversation, message_id = chat_with_message
-    client = signed_in(secure_app, role)
+    client = signed_in_client(secure_app, role)
     token = csrf_token(client, "/console/login")
     for rule in secure_app.url_map.iter_rules():
         if rule.endpoint not in MATRIX:
@@ -146,7 +139,7 @@ def test_console_forms_without_csrf_token_are_refused_and_change_nothing(
     out), for the roles allowed to use it too: without the form's CSRF token it answers 400
     before anything else, and nothing is stored, sent or written."""
     _, message_id = chat_with_message
-    client = signed_in(secure_app, role)
+    client = signed_in_client(secure_app, role)
     waiting = client.post("/api/conversations").get_json()["id"]
     asked = client.post(f"/api/conversations/{waiting}/messages",
                         json={"payload": "/ask_human"}).get_json()
@@ -236,7 +229,7 @@ def test_sql_injection_in_console_inputs_changes_nothing(secure_app, chat_with_m
     response = attacker.post("/console/login", data={
         "email": "x@bangkok.go.th' OR '1'='1", "password": "' OR '1'='1' --", "csrf_token": token})
     assert response.status_code == 200 and "Sign out" not in response.get_data(as_text=True)
-    admin = signed_in(secure_app, ADMIN)
+    admin = signed_in_client(secure_app, ADMIN)
     for path in ("/console/knowledge/?q=%27%3B%20DROP%20TABLE%20messages%3B%20--",
                  "/console/training/?q=%27%20OR%201%3D1%20--",
                  "/console/reports/?kind=month&month=2025-01%27%3B--"):
@@ -293,7 +286,7 @@ def test_hostile_text_never_runs_in_widget_console_or_inbox(secure_app):
 def test_console_urls_with_ids_no_database_holds_are_not_found(app_without_rasa, odd):
     """An id beyond PostgreSQL's INTEGER, or a NUL in a path, is a 404 on every console page
     (both answered 500 on PostgreSQL); a NUL in a search is a 400."""
-    client = signed_in(app_without_rasa, ADMIN)
+    client = signed_in_client(app_without_rasa, ADMIN)
     token = csrf_token(client, "/console/login")
     for rule in app_without_rasa.url_map.iter_rules():
         if not rule.rule.startswith("/console") or not rule.arguments:

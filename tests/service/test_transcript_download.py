@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assistant.extensions import db
 from assistant.models import Conversation, Message, Sender, State, User
 from common.thai_calendar import bangkok_today
-from tests.service.conftest import NO_RASA, make_app
+from tests.service.conftest import sqlite_app
 from tests.support.access import bearer, grant
 from tests.support.browser import VIEWPORTS, chat_in_widget, chromium, live_server, screenshot
 from tests.support.console_helpers import create_user
@@ -132,8 +132,7 @@ def test_transcript_needs_the_chat_token_and_a_known_language(app_without_rasa, 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('download') / 'widget.db'}", NO_RASA,
-                   NO_RASA)
+    app = sqlite_app(tmp_path_factory, "download")
     with live_server(app) as url:
         yield url
 

@@ -6,7 +6,7 @@ And the widget stays small."""
 import pytest
 
 from scripts.widget_size import BUDGET_BYTES, widget_sizes
-from tests.service.conftest import make_app
+from tests.service.conftest import sqlite_app
 from tests.support.browser import ask_in_widget, chromium, live_server, open_widget, screenshot
 
 SHADOW = "document.getElementById('bkk-expat-chat').shadowRoot"
@@ -26,9 +26,8 @@ COLOURS = f"""([selector, property]) => {{
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, servers, knowledge_dir):
-    database = tmp_path_factory.mktemp("a11y") / "widget.db"
-    return make_app(f"sqlite:///{database}", servers.rasa.base_url, servers.actions_url,
-                    knowledge_dir)
+    return sqlite_app(tmp_path_factory, "a11y", servers.rasa.base_url, servers.actions_url,
+                      knowledge_dir=knowledge_dir)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from assistant.chat import conversations
 from assistant.extensions import db
 from assistant.models import Message, Sender, User, as_utc
 from common.thai_calendar import in_bangkok
-from tests.service.conftest import NO_RASA, make_app
+from tests.service.conftest import sqlite_app
 from tests.support.browser import (
     VIEWPORTS,
     chat_in_widget,
@@ -27,8 +27,7 @@ from tests.support.console_helpers import create_user
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('closed') / 'widget.db'}", NO_RASA,
-                   NO_RASA)
+    app = sqlite_app(tmp_path_factory, "closed")
     with live_server(app) as url:
         yield app, url
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, expect
 
 from assistant.api.line_breaks import thai_breaks
 from nlu.segmentation import is_thai
-from tests.service.conftest import make_app
+from tests.service.conftest import sqlite_app
 from tests.support.browser import (
     VIEWPORTS,
     ask_in_widget,
@@ -37,9 +37,8 @@ LINE_STARTS = """element => {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, servers, knowledge_dir):
-    database = tmp_path_factory.mktemp("reading") / "widget.db"
-    app = make_app(f"sqlite:///{database}", servers.rasa.base_url, servers.actions_url,
-                   knowledge_dir)
+    app = sqlite_app(tmp_path_factory, "reading", servers.rasa.base_url, servers.actions_url,
+                     knowledge_dir=knowledge_dir)
     with live_server(app) as url:
         yield url
 

@@ -3,7 +3,7 @@ the rating buttons and the privacy links included (Chromium)."""
 
 import pytest
 
-from tests.service.conftest import NO_RASA, make_app
+from tests.service.conftest import sqlite_app
 from tests.support.browser import VIEWPORTS, chat_in_widget, chromium, live_server, screenshot
 
 MINIMUM = 44
@@ -11,8 +11,7 @@ MINIMUM = 44
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('touch') / 'widget.db'}", NO_RASA,
-                   NO_RASA)
+    app = sqlite_app(tmp_path_factory, "touch")
     with live_server(app) as url:
         yield url
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, expect
 
-from tests.service.conftest import make_app
+from tests.service.conftest import sqlite_app
 from tests.support.browser import (
     VIEWPORTS,
     ask_in_widget,
@@ -21,10 +21,8 @@ NOBODY_ONLINE = {"offline_handoff": True, "presence_seconds": 0.001}
 
 
 def site_with(tmp_path_factory, servers, knowledge_dir, **settings):
-    database = tmp_path_factory.mktemp("waiting") / "widget.db"
-    app = make_app(f"sqlite:///{database}", servers.rasa.base_url, servers.actions_url,
-                   knowledge_dir, **settings)
-    return live_server(app)
+    return live_server(sqlite_app(tmp_path_factory, "waiting", servers.rasa.base_url,
+                                  servers.actions_url, knowledge_dir=knowledge_dir, **settings))
 
 
 @pytest.fixture(scope="module")

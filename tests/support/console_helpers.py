@@ -29,3 +29,11 @@ def login(client, email, password=PASSWORD):
     token = csrf_token(client, "/console/login")
     return client.post("/console/login", data={"email": email, "password": password,
                                                "csrf_token": token})
+
+
+def signed_in_client(app, role="staff", name="Somchai"):
+    """A test client signed in as a new user with ``role`` (a visitor's for None)."""
+    client = app.test_client()
+    if role:
+        assert login(client, create_user(app, role, name=name)).status_code == 302
+    return client
