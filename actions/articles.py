@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import aspects, context_events, requested_article_id
-from actions.replies import button, human_button, reply_metadata
+from actions.replies import button, human_button, reply_metadata, visit_button
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
 from knowledge.passages import SUMMARY, Passage
@@ -20,6 +20,7 @@ from knowledge.topics import intent_for_topic
 RELATED_BUTTONS = 3
 # The article on reaching staff ends with the button that does it.
 STAFF_ARTICLE = "service_center-talking-to-staff"
+VISIT_ARTICLE = "service_center-contact"  # says how to book a visit: offers it
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,8 @@ def send_article(
         extra_metadata["passage_id"] = passage.id
     if article.id == STAFF_ARTICLE:
         buttons = [human_button(language), *buttons[:RELATED_BUTTONS - 1]]
+    elif article.id == VISIT_ARTICLE:
+        buttons = [visit_button(language), *buttons[:RELATED_BUTTONS - 1]]
     body = short_answer(article, language) if passage is None else passage.text
     dispatcher.utter_message(
         text=answer_text(article, language) if passage is None

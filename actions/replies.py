@@ -60,6 +60,14 @@ def human_button(language: str) -> Dict[str, str]:
     return button(HUMAN_TITLES[language], "/ask_human")
 
 
+VISIT_TITLES = {"en": "Book a visit to the center", "th": "นัดหมายเข้าพบที่ศูนย์"}
+
+
+def visit_button(language: str) -> Dict[str, str]:
+    """The button that starts booking a visit to the center."""
+    return button(VISIT_TITLES[language], "/book_visit")
+
+
 class ReplyingAction(Action, abc.ABC):
     """A custom action that replies in the user's language.
 

@@ -14,7 +14,6 @@ from assistant.channels import line_webhook
 from assistant.channels.line import LineChannel
 from assistant.chat import assignment as auto_assignment
 from assistant.chat import push
-from assistant.chat.office_hours import OfficeHours
 from assistant.console import (
     assignment,
     canned,
@@ -35,6 +34,7 @@ from assistant.reports.kr_score import Rule
 from assistant.settings import ROOT, Settings
 from assistant.training import views as training
 from assistant.web import auth, security, urls
+from common.office_hours import OfficeHours
 
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
 BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, views.blueprint,

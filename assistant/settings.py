@@ -12,6 +12,7 @@ from typing import Mapping
 
 from sqlalchemy.engine import URL
 
+from common.office_hours import DEFAULT_HOURS
 from knowledge.articles import articles_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +118,7 @@ class Settings:
     # A chat that starts waiting goes to the least busy staff member online (False: it waits
     # unassigned until someone takes it).
     auto_assign: bool = False
-    office_hours: str = "mon-fri 08:30-16:30"  # Asia/Bangkok; "always" for a 24/7 desk
+    office_hours: str = DEFAULT_HOURS  # Asia/Bangkok; "always" for a 24/7 desk
     extra_closed_days: str = ""  # "2026-12-30,2026-12-31": closures beyond public holidays
     # The center's mailbox (offline questions go there) and how mail leaves: an SMTP URL
     # such as smtp://user:password@host:587?starttls=1 ("" keeps mail in the outbox).

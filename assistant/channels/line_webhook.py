@@ -102,8 +102,9 @@ def _handle(channel: LineChannel, event: Any) -> None:
     elif isinstance(event, PostbackEvent) and (vote := line_feedback.parse(event.postback.data)):
         _vote(channel, event, *vote)
         return
-    elif isinstance(event, PostbackEvent):
-        text = payload = event.postback.data.replace("\x00", "")
+    elif isinstance(event, PostbackEvent):  # "/intent…", or an answer such as a visit time
+        text = event.postback.data.replace("\x00", "")
+        payload = text if text.startswith("/") else None
     else:
         return  # unfollow, reads, stickers in other forms: nothing to answer
     if _seen(event.webhook_event_id):

@@ -10,7 +10,6 @@ here: the mailer process (``flask mail send``) sends them, never the web request
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from email_validator import EmailNotValidError, validate_email
@@ -18,7 +17,6 @@ from flask import current_app
 
 from assistant.chat import conversations, presence
 from assistant.chat.errors import ConversationError
-from assistant.chat.office_hours import when
 from assistant.extensions import db
 from assistant.mail.ticket import queue_center_notice, queue_staff_reply
 from assistant.models import (
@@ -32,8 +30,9 @@ from assistant.models import (
     utcnow,
 )
 from assistant.records import audit
+from common.email_address import addresses_in
+from common.office_hours import when
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 TEXTS = {
     "offer": {
         "en": ("No staff member of the center is online right now (office hours: {hours}). "
@@ -172,7 +171,7 @@ def _answered(conversation: Conversation) -> Ticket:
 
 def find_email(text: str) -> Optional[str]:
     """The first valid e-mail address in ``text``, normalised, or None."""
-    for candidate in EMAIL.findall(text):
+    for candidate in addresses_in(text):
         try:
             return str(validate_email(candidate, check_deliverability=False).normalized)
         except EmailNotValidError:

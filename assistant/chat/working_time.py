@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.chat.office_hours import LOOKAHEAD_DAYS, OfficeHours
+from common.office_hours import LOOKAHEAD_DAYS, OfficeHours
 from common.thai_calendar import BANGKOK, in_bangkok
 
 Span = tuple[dt.datetime, dt.datetime]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assistant.chat.office_hours import OfficeHours, when
+from common.office_hours import OfficeHours, when
 from common.thai_calendar import BANGKOK
 
 HOURS = OfficeHours.parse("mon-fri 08:30-16:30")

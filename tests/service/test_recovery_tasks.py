@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from assistant.chat import conversations, feedback
-from assistant.chat.office_hours import OfficeHours
 from assistant.chat.working_time import one_working_day_after
 from assistant.extensions import db
 from assistant.models import FollowUpTask, Message, OutboundEmail, Sender, as_utc
 from assistant.reports.recovery import recovery
+from common.office_hours import OfficeHours
 from tests.support.chat_builder import waiting_chat
 from tests.support.console_helpers import create_user, csrf_token, login
 from tests.support.report_data import bangkok

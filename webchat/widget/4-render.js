@@ -73,7 +73,9 @@ function quickReplies(message, breaks) {
     choice.addEventListener("click", function () {
       // Focus stays in the chat (the box takes the next question) and the button stays.
       (input.disabled ? log : input).focus();
-      sendMessage({ payload: button.payload }, button.title);
+      // "/intent…" is a payload; anything else (a visit time) is the user's answer as text.
+      var isPayload = button.payload.charAt(0) === "/";
+      sendMessage(isPayload ? { payload: button.payload } : { text: button.payload }, button.title);
     });
     group.appendChild(choice);
   });

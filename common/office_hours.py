@@ -25,6 +25,7 @@ DAY_NAMES = {
 RULE = re.compile(r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+"
                   r"(?P<opens>\d{2}:\d{2})-(?P<closes>\d{2}:\d{2})$")
 LOOKAHEAD_DAYS = 30
+DEFAULT_HOURS = "mon-fri 08:30-16:30"  # OFFICE_HOURS when not set (web service and actions)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ class OfficeHours:
         return self.holiday(local.date()) is None and any(
             local.weekday() in opening.weekdays and opening.opens <= local.time() < opening.closes
             for opening in self.openings)
+
+    def fits(self, start: dt.datetime, minutes: int) -> bool:
+        """True if ``minutes`` from ``start`` lie inside one opening of a working day."""
+        local = in_bangkok(start)
+        end = local + dt.timedelta(minutes=minutes)
+        if self.holiday(local.date()) is not None or end.date() != local.date():
+            return False
+        return self.always or any(
+            local.weekday() in opening.weekdays and opening.opens <= local.time()
+            and end.time() <= opening.closes for opening in self.openings)
 
     def next_opening(self, moment: dt.datetime) -> Optional[dt.datetime]:
         """When staff are next at work after ``moment`` (Bangkok time), or None if not soon."""
