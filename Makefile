@@ -83,18 +83,19 @@ demo: setup train ## Fill var/demo.db with synthetic chats (marked demo) and run
 SCALE_DB ?= postgresql://postgres@127.0.0.1:5432/assistant
 export RASA_PORT_2 ?= 5006
 export WEB_WORKERS ?= 2
+# Every address can come from the environment (several hosts: see docs/operations.md).
 run-scale: export DATABASE_URL = $(SCALE_DB)
-run-scale: export RASA_URLS = http://127.0.0.1:$(RASA_PORT),http://127.0.0.1:$(RASA_PORT_2)
-run-scale: export REDIS_URL = redis://127.0.0.1:6379/0
-run-scale: export RATE_LIMIT_STORAGE = redis://127.0.0.1:6379/2
-run-scale: export RASA_DB_HOST = 127.0.0.1
-run-scale: export RASA_DB_PORT = 5432
-run-scale: export RASA_DB_NAME = rasa
-run-scale: export RASA_DB_USER = postgres
-run-scale: export RASA_DB_PASSWORD =
-run-scale: export REDIS_HOST = 127.0.0.1
-run-scale: export REDIS_PORT = 6379
-run-scale: export REDIS_LOCK_DB = 1
+run-scale: export RASA_URLS ?= http://127.0.0.1:$(RASA_PORT),http://127.0.0.1:$(RASA_PORT_2)
+run-scale: export REDIS_HOST ?= 127.0.0.1
+run-scale: export REDIS_PORT ?= 6379
+run-scale: export REDIS_LOCK_DB ?= 1
+run-scale: export REDIS_URL ?= redis://$(REDIS_HOST):$(REDIS_PORT)/0
+run-scale: export RATE_LIMIT_STORAGE ?= redis://$(REDIS_HOST):$(REDIS_PORT)/2
+run-scale: export RASA_DB_HOST ?= 127.0.0.1
+run-scale: export RASA_DB_PORT ?= 5432
+run-scale: export RASA_DB_NAME ?= rasa
+run-scale: export RASA_DB_USER ?= postgres
+run-scale: export RASA_DB_PASSWORD ?=
 run-scale: setup train postgres redis ## Scale-out: 2 web workers, 2 Rasa servers, 1 action server on PostgreSQL + Redis
 	$(SERVICE_VENV)/bin/python -m scripts.scale_databases assistant rasa
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade

@@ -13,7 +13,7 @@ from assistant.api import blueprint as api
 from assistant.channels import line_webhook
 from assistant.channels.line import LineChannel
 from assistant.chat import assignment as auto_assignment
-from assistant.chat import push
+from assistant.chat import push, sites
 from assistant.console import (
     assignment,
     canned,
@@ -24,11 +24,12 @@ from assistant.console import (
     notes,
     reviews,
     views,
+    visits,
 )
 from assistant.extensions import db, migrate
 from assistant.limits import max_text_length
 from assistant.models import CHANNEL_NAMES
-from assistant.public import rating_page, webchat
+from assistant.public import rating_page, visit_page, webchat
 from assistant.reports import views as reports
 from assistant.reports.kr_score import Rule
 from assistant.settings import ROOT, Settings
@@ -37,10 +38,11 @@ from assistant.web import auth, security, urls
 from common.office_hours import OfficeHours
 
 MIGRATIONS = str(ROOT / "assistant" / "migrations")
-BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, views.blueprint,
+BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, visit_page.blueprint,
+              views.blueprint,
               assignment.blueprint, canned.blueprint, knowledge.blueprint, reviews.blueprint,
               notes.blueprint, labels.blueprint, history.blueprint, followups.blueprint,
-              reports.blueprint,
+              visits.blueprint, reports.blueprint,
               training.blueprint, webchat.blueprint)
 # Modules that subscribe to the chat core's events (assistant.chat.events) when imported:
 # channels deliver messages written outside a user's request, assignment gives new waits.
@@ -113,6 +115,8 @@ def config(settings: Settings) -> dict[str, Any]:
         CENTER_EMAIL=settings.center_email,
         MAIL_FROM=settings.mail_from,
         SMTP_URL=settings.smtp_url,
+        VISIT_MINUTES=settings.visit_minutes,
+        CENTER_ADDRESS=settings.center_address,
         PUBLIC_URL=settings.public_url.rstrip("/"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -120,6 +124,7 @@ def config(settings: Settings) -> dict[str, Any]:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         HSTS=settings.hsts,
+        PARTNER_SITES=sites.parse(settings.partner_sites),
         KR_RULE=Rule(settings.kr_availability_weight, settings.kr_availability_target,
                      settings.kr_satisfaction_weight, settings.kr_satisfaction_target),
     )

@@ -11,7 +11,8 @@ time per lane (one training run; one LINE user's events in order): the claim ski
 that has a running job, and a partial unique index refuses a second one whatever races.
 While a job runs, its worker refreshes ``locked_at`` (heartbeat); a running job whose
 heartbeat is older than ``JOB_STALE_SECONDS`` (its worker was killed) is queued again, up to
-``MAX_ATTEMPTS`` attempts.
+``MAX_ATTEMPTS`` attempts. The workers of several hosts share the jobs this way, with no
+other lock (docs/operations.md, "Background jobs across hosts").
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL
 
@@ -52,13 +53,39 @@ def rasa_tracker_db_url(env: Mapping[str, str]) -> str:
                       ).render_as_string(hide_password=False)
 
 
+def server_urls(name: str, raw: str) -> tuple[str, ...]:
+    """The server addresses in setting ``name`` (comma-separated), without a final ``/``.
+
+    A malformed one stops the service at start with a message naming the setting.
+    """
+    urls = tuple(url.strip().rstrip("/") for url in raw.split(",") if url.strip())
+    if not urls:
+        raise ValueError(f"{name} is empty: give an address such as http://10.0.0.2:5005")
+    for url in urls:
+        if not _is_server_address(url):
+            raise ValueError(f"{name}: {url!r} is not a server address such as "
+                             "http://10.0.0.2:5005 (comma-separated for several)")
+    return urls
+
+
+def _is_server_address(url: str) -> bool:
+    """Whether ``url`` is ``http(s)://host[:port][/path]``."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query
+            and port != 0)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the web service needs to know about its surroundings."""
 
     database_url: str
     rasa_url: str  # one server, or several separated by commas (shared tracker store)
-    actions_url: str
+    actions_url: str  # the action server, for the health check
     secret_key: str
     secure_cookies: bool = False
     # Strict-Transport-Security on every response (only behind HTTPS).
@@ -125,6 +152,9 @@ class Settings:
     center_email: str = "invest@bangkok.go.th"
     mail_from: str = "invest@bangkok.go.th"
     smtp_url: str = ""
+    # Visits to the center: how long one lasts, and where (the calendar invitation's place).
+    visit_minutes: int = 60
+    center_address: str = "Bangkok City Hall, 173 Dinso Road, Phra Nakhon, Bangkok 10200"
     # Where staff open the console (links in e-mails to the center).
     public_url: str = "http://127.0.0.1:8000"
     # LINE Messaging API channel ("" secret: the LINE webhook answers 404).
@@ -137,14 +167,29 @@ class Settings:
     kr_availability_target: Decimal = Decimal(99)
     kr_satisfaction_weight: Decimal = Decimal(60)
     kr_satisfaction_target: Decimal = Decimal(80)
+    # Partner sites that may embed the widget: "https://www.boi.go.th=BOI; https://...=Name"
+    # ("" = any site may; the center's own site always may).
+    partner_sites: str = ""
+
+    def __post_init__(self) -> None:
+        """Refuse a malformed server address at start, naming its setting."""
+        server_urls("RASA_URLS", self.rasa_url)
+        server_urls("ACTIONS_URL", self.actions_url)
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """The Rasa servers, in the order of ``RASA_URLS``."""
+        return server_urls("RASA_URLS", self.rasa_url)
 
     @classmethod
     def from_env(cls) -> Settings:
         """Settings from the environment.
 
-        ``DATABASE_URL``, ``RASA_PORT`` (or ``RASA_URLS``, comma-separated, for several
-        Rasa servers), ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``),
-        ``RASA_TRACKER_DB_URL`` or ``RASA_DB_*`` (Rasa's SQL tracker store), ``ACTIONS_PORT``,
+        ``DATABASE_URL``, ``RASA_URLS`` (the Rasa servers, comma-separated, e.g.
+        ``http://10.0.0.2:5005,http://10.0.0.3:5005``; default ``http://127.0.0.1:$RASA_PORT``),
+        ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``), ``RASA_TRACKER_DB_URL`` or
+        ``RASA_DB_*`` (Rasa's SQL tracker store), ``ACTIONS_URL`` (the action server; default
+        ``http://127.0.0.1:$ACTIONS_PORT``),
         ``SECRET_KEY``, ``TRUSTED_PROXIES`` (reverse proxies whose X-Forwarded-For counts),
         ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
@@ -156,10 +201,12 @@ class Settings:
         (push between workers), ``OFFLINE_HANDOFF=0`` (never turn a wait into an e-mail question),
         ``AUTO_ASSIGN=1`` (give each waiting chat to the least busy staff member online),
         ``OFFICE_HOURS``, ``EXTRA_CLOSED_DAYS``, ``CENTER_EMAIL``, ``MAIL_FROM``, ``SMTP_URL``,
+        ``VISIT_MINUTES``, ``CENTER_ADDRESS`` (visits to the center),
         ``PUBLIC_URL``, ``LINE_CHANNEL_SECRET``, ``LINE_CHANNEL_ACCESS_TOKEN``, ``LINE_API_URL``,
         ``TRAINING_TIMEOUT_SECONDS`` (per rasa command of a training run), ``SECURE_COOKIES=1`` and
         ``HSTS=1`` when served over HTTPS, ``KR_AVAILABILITY_WEIGHT``, ``KR_AVAILABILITY_TARGET``,
-        ``KR_SATISFACTION_WEIGHT``, ``KR_SATISFACTION_TARGET`` (the key result's rule).
+        ``KR_SATISFACTION_WEIGHT``, ``KR_SATISFACTION_TARGET`` (the key result's rule),
+        ``PARTNER_SITES`` (the sites that may embed the widget, ``origin=Name; ...``).
 
         ``PRODUCTION=1`` requires ``SECRET_KEY`` and turns ``SECURE_COOKIES`` and ``HSTS`` on
         unless they are set to 0.
@@ -169,7 +216,8 @@ class Settings:
         return cls(
             database_url=database_url(env("DATABASE_URL")),
             rasa_url=env("RASA_URLS") or f"http://127.0.0.1:{env('RASA_PORT', '5005')}",
-            actions_url=f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}",
+            actions_url=(env("ACTIONS_URL")
+                         or f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}"),
             rasa_auth_token=env("RASA_AUTH_TOKEN", ""),
             rasa_tracker_db_url=rasa_tracker_db_url(os.environ),
             trusted_proxies=int(env("TRUSTED_PROXIES") or 0),
@@ -204,6 +252,8 @@ class Settings:
             center_email=env("CENTER_EMAIL") or cls.center_email,
             mail_from=env("MAIL_FROM") or env("CENTER_EMAIL") or cls.mail_from,
             smtp_url=env("SMTP_URL", ""),
+            visit_minutes=int(env("VISIT_MINUTES") or cls.visit_minutes),
+            center_address=env("CENTER_ADDRESS") or cls.center_address,
             public_url=(env("PUBLIC_URL") or f"http://127.0.0.1:{env('PORT', '8000')}"),
             line_channel_secret=env("LINE_CHANNEL_SECRET", ""),
             line_channel_access_token=env("LINE_CHANNEL_ACCESS_TOKEN", ""),
@@ -212,6 +262,7 @@ class Settings:
             kr_availability_target=Decimal(env("KR_AVAILABILITY_TARGET") or 99),
             kr_satisfaction_weight=Decimal(env("KR_SATISFACTION_WEIGHT") or 60),
             kr_satisfaction_target=Decimal(env("KR_SATISFACTION_TARGET") or 80),
+            partner_sites=env("PARTNER_SITES", ""),
         )
 
 

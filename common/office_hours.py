@@ -73,11 +73,13 @@ class OfficeHours:
 
     def fits(self, start: dt.datetime, minutes: int) -> bool:
         """True if ``minutes`` from ``start`` lie inside one opening of a working day."""
+        if self.always:
+            return True
         local = in_bangkok(start)
         end = local + dt.timedelta(minutes=minutes)
         if self.holiday(local.date()) is not None or end.date() != local.date():
             return False
-        return self.always or any(
+        return any(
             local.weekday() in opening.weekdays and opening.opens <= local.time()
             and end.time() <= opening.closes for opening in self.openings)
 

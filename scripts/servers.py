@@ -93,7 +93,7 @@ def assistant_servers(
     """
     rasa_ports, actions_port = [free_port() for _ in range(rasa_servers)], free_port()
     env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT),
-           **(extra_env or {})}
+           "ACTIONS_URL": f"http://127.0.0.1:{actions_port}", **(extra_env or {})}
     if knowledge_dir is not None:
         env["KNOWLEDGE_DIR"] = str(knowledge_dir)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -188,7 +188,7 @@ def web_service(running: RunningAssistant, database_url: str,
                 extra_env: Optional[Dict[str, str]] = None) -> Iterator[str]:
     """The web service (gunicorn, as in ``make run``) on a free port; yields its base URL."""
     env = {"RASA_URLS": running.rasa_urls, "RASA_AUTH_TOKEN": running.rasa.auth_token,
-           "ACTIONS_PORT": running.actions_url.rsplit(":", 1)[1], **(extra_env or {})}
+           "ACTIONS_URL": running.actions_url, **(extra_env or {})}
     with gunicorn_service(database_url, env, log_dir, workers) as url:
         yield url
 

@@ -26,7 +26,9 @@ def _html(description: str) -> Dict[str, Any]:
 ERRORS = {
     status: _json(ref("Error"), description)
     for status, description in {
-        "400": "Malformed request", "404": "Unknown conversation (or message)",
+        "400": "Malformed request",
+        "403": "site_not_allowed: the calling page's site is not a partner site",
+        "404": "Unknown conversation (or message)",
         "409": "Conversation closed (or, for a rating, never asked the question)",
         "410": "Conversation erased: nothing more is stored in it",
         "413": "Text too long", "422": "Invalid value",
@@ -36,7 +38,9 @@ ERRORS = {
 TOKEN_ERRORS = {
     "401": _json(ref("Error"), "access_token_required (no token) or invalid_access_token"),
     "403": _json(ref("Error"), "no_access_token: the chat has none (another channel, or "
-                                "started before tokens): the center exports or erases it"),
+                                "started before tokens): the center exports or erases it; or "
+                                "site_not_allowed: the calling page's site is not a partner "
+                                "site"),
 }
 WITH_TOKEN: List[Dict[str, List[str]]] = [{"chatToken": []}]
 
@@ -45,6 +49,8 @@ CONVERSATION_ID = {"name": "id", "in": "path", "required": True, "schema": {"typ
 REPLIES = _json(ref("Replies"), "Replies, state and language of the conversation")
 RATING_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
                 "description": "The random token of the link in an answer e-mail"}
+VISIT_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
+               "description": "The random token of the link in a visit proposal e-mail"}
 LINE_SIGNATURE = {"name": "X-Line-Signature", "in": "header", "required": True,
                   "schema": {"type": "string"},
                   "description": "Base64 of the HMAC-SHA256 of the body with the channel secret"}
@@ -66,6 +72,7 @@ SPEC: Dict[str, Any] = {
                 "summary": "Start a conversation (limited per client address); the response "
                            "holds the chat's access token, given only here",
                 "responses": {"201": _json(ref("Conversation"), "Created"),
+                              "403": ERRORS["403"],
                               "429": _json(ref("Error"), "Too many new conversations")},
             }
         },
@@ -139,7 +146,7 @@ SPEC: Dict[str, Any] = {
                     "schema": ref("Feedback")}}},
                 "responses": {"200": _json(ref("StoredFeedback"), "The vote as stored"),
                               **{status: ERRORS[status]
-                                 for status in ("400", "404", "410", "422")},
+                                 for status in ("400", "403", "404", "410", "422")},
                               "409": _json(ref("Error"), "A concurrent vote; try again")},
             },
         },
@@ -175,6 +182,12 @@ SPEC: Dict[str, Any] = {
                                               "schema": {"type": "string"}}}},
                                   **ERRORS, **TOKEN_ERRORS}},
         },
+        "/api/site": {
+            "get": {"summary": "Whether the calling page's site (its Origin) may use the chat: "
+                               "a partner site, the center's own, or any while no partner "
+                               "sites are set; any page may read the answer",
+                    "responses": {"200": _json(ref("Site"), "The site and its standing")}},
+        },
         "/api/health": {
             "get": {"summary": "Database, Rasa and action server status",
                      "responses": {"200": _json(ref("Health"), "All parts answer"),
@@ -202,6 +215,25 @@ SPEC: Dict[str, Any] = {
                 "responses": {"200": _html("Thanks, with the answer marked"),
                               "400": _html("CSRF token missing or wrong, or no level 1 to 5"),
                               "404": _html("Unknown token, or the chat was erased")},
+            },
+        },
+        "/visit/{token}": {
+            "parameters": [VISIT_TOKEN],
+            "get": {
+                "summary": "A visit time proposed by staff (the link of the proposal e-mail), "
+                           "as an HTML page with an accept button; opening it accepts nothing",
+                "responses": {"200": _html("The proposed time, or the visit as confirmed"),
+                              "404": _html("Unknown token, or the visit was cancelled")},
+            },
+            "post": {
+                "summary": "The accept button (an HTML form: its CSRF token and the session "
+                           "cookie of the page are required): the visit is confirmed and the "
+                           "confirmation e-mail with its calendar invitation queued",
+                "requestBody": {"required": True, "content": {
+                    "application/x-www-form-urlencoded": {"schema": ref("ActionForm")}}},
+                "responses": {"200": _html("The visit confirmed, or why not (time passed)"),
+                              "400": _html("CSRF token missing or wrong"),
+                              "404": _html("Unknown token, or the visit was cancelled")},
             },
         },
         "/channels/line/webhook": {

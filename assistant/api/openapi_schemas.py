@@ -129,10 +129,17 @@ SCHEMAS: Dict[str, Any] = {
         "status": {"type": "string", "enum": ["ok", "unavailable"]},
         "failing": {"type": "array", "items": {
             "type": "string", "enum": ["database", "rasa", "action_server"]}}}},
+    "Site": {"type": "object", "required": ["site", "name", "allowed"], "properties": {
+        "site": {"type": "string", "nullable": True,
+                 "description": "The page's origin; null: the center's own site"},
+        "name": {"type": "string", "description": "The name the reports give the site"},
+        "allowed": {"type": "boolean"}}},
     "RatingForm": {"type": "object", "required": ["csrf_token", "level"], "properties": {
         "csrf_token": {"type": "string", "description": "From the page's form"},
         "level": {"type": "integer", "minimum": 1, "maximum": 5,
                   "description": "5 = Very Satisfied"}}},
+    "ActionForm": {"type": "object", "required": ["csrf_token"], "properties": {
+        "csrf_token": {"type": "string", "description": "From the page's form"}}},
     "LineWebhook": {
         "type": "object", "required": ["destination", "events"],
         "description": "As LINE sends it: "

@@ -10,7 +10,7 @@ from flask import Response as FlaskResponse
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assistant.api import streams
+from assistant.api import partner_sites, streams
 from assistant.api.access import authorized
 from assistant.api.openapi import spec
 from assistant.api.replies import after_id, conversation_reply
@@ -53,17 +53,8 @@ def json_body() -> Dict[str, Any]:
     return body
 
 
-@blueprint.after_request
-def allow_any_origin(response: FlaskResponse) -> FlaskResponse:
-    """The widget may be embedded on any site; the API uses no cookies, so ``*`` is safe.
-
-    The widget sends a chat's access token itself (``Authorization``).
-    """
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Headers"] = \
-        "Authorization, Content-Type, Last-Event-ID"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
-    return response
+blueprint.before_request(partner_sites.refuse_other_sites)
+blueprint.after_request(partner_sites.cors_headers)
 
 
 @blueprint.url_value_preprocessor
@@ -101,7 +92,7 @@ def openapi() -> Response:
 @limiter.limit(new_conversation_limit, override_defaults=False)
 def create_conversation() -> Response:
     """Start a conversation with the bot; ``access_token`` is given only here."""
-    conversation, token = conversations.start_with_token()
+    conversation, token = conversations.start_with_token(partner_sites.request_site())
     return jsonify(id=conversation.id, state=conversation.state.value, access_token=token), 201
 
 
@@ -197,6 +188,14 @@ def erase_conversation(conversation_id: str) -> Response:
     process erases Rasa's copy later.
     """
     return jsonify(privacy.erase(authorized(conversation_id), current_rasa())), 200
+
+
+@blueprint.get("/site")
+def site() -> Response:
+    """Whether the calling page's site may use the chat (any page may read this)."""
+    origin = partner_sites.request_site()
+    sites = partner_sites.partner_sites()
+    return jsonify(site=origin, name=sites.name(origin), allowed=sites.allows(origin)), 200
 
 
 @blueprint.get("/health")

@@ -43,9 +43,12 @@ def start(channel: str = "web") -> Conversation:
     return _stored(Conversation(channel=channel, state=State.BOT))
 
 
-def start_with_token() -> tuple[Conversation, str]:
-    """A new web chat and its user's access token, given only now (its hash is kept)."""
-    conversation = Conversation(channel="web", state=State.BOT)
+def start_with_token(site: Optional[str] = None) -> tuple[Conversation, str]:
+    """A new web chat and its user's access token, given only now (its hash is kept).
+
+    ``site``: the origin of the page it started on (None: the center's own site).
+    """
+    conversation = Conversation(channel="web", state=State.BOT, site=site)
     token = conversation.new_access_token()
     return _stored(conversation), token
 

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Protocol
 import requests
 from flask import current_app
 
-from assistant.chat import conversations, events, handoffs, offline
+from assistant.chat import conversations, events, handoffs, offline, visits
 from assistant.chat.domain import entities, intents
 from assistant.chat.errors import ConversationError
 from assistant.chat.satisfaction import RATING_PAYLOAD
@@ -190,7 +190,8 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
     """Store Rasa's replies with their metadata; a hand-off reply starts a wait for staff.
 
     Unless ``handoff_check`` refuses it (over the client's limit): then the user is told.
-    A reply with a sign of danger (``danger`` in its metadata) makes the chat urgent.
+    A reply with a sign of danger (``danger`` in its metadata) makes the chat urgent; one
+    with a ``visit_request`` stores the request (``visits.from_reply``).
     Nothing is stored when the chat left the bot during the turn (``_claim_for_bot``).
     """
     if not _claim_for_bot(conversation, answered=True):
@@ -216,6 +217,8 @@ def store_bot_replies(conversation: Conversation, replies: List[Reply],
             conversation.urgent = True
         if meta.get("handoff"):
             _hand_off(conversation, message, handoff_check)
+        if "visit_request" in meta:  # the visit form's end: staff confirm by e-mail
+            visits.from_reply(conversation, message)
         if any(b.get("payload", "").startswith("/rate_satisfaction") for b in reply.buttons):
             conversations.mark_closed(conversation)
     db.session.commit()

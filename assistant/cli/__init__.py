@@ -3,8 +3,8 @@
 ``flask users ...``, ``flask privacy ...``, ``flask conversations ...``, ``flask mail ...``,
 ``flask report``, ``flask demo-data``, ``flask training ...``, ``flask jobs work`` (the
 worker), ``flask knowledge watch`` (the source watch), ``flask probe`` (the availability
-probe) (``flask canned seed`` comes with the console's canned-answers blueprint,
-``flask db ...`` with Flask-Migrate).
+probe), ``flask visits remind`` (reminders of visits to the center) (``flask canned seed``
+comes with the console's canned-answers blueprint, ``flask db ...`` with Flask-Migrate).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from assistant.cli.privacy import privacy
 from assistant.cli.probe import probe
 from assistant.cli.reports import demo_data, report
 from assistant.cli.training import training
+from assistant.cli.visits import visits
 
 COMMANDS = (users, privacy, conversations, mail, report, demo_data, training, jobs,
-            knowledge, probe)
+            knowledge, probe, visits)
 
 
 def register(app: Flask) -> None:

@@ -1,7 +1,9 @@
 """``flask conversations ...`` and ``flask mail ...``: idle chats and stale waits, the outbox.
 
 The mailer (``flask mail send --every 60``) is the only process that connects to SMTP: web
-requests only store mail in the outbox.
+requests only store mail in the outbox. Closer and mailer run each round under their job's
+lock, so of several hosts one does it (``assistant/job_lock.py``): the mailer sends an
+e-mail, then marks it sent, and no other sender reads the outbox meanwhile.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def close_inactive(minutes: int, handoff_minutes: int, every: int) -> None:
         closed = store.close_inactive(dt.timedelta(minutes=minutes))
         if closed or not every:
             click.echo(f"closed {closed} inactive conversation(s)")
-    repeat(every, step)
+    repeat(every, step, lock="conversations-close-inactive")
 
 
 @click.group(cls=AppGroup)
@@ -54,4 +56,4 @@ def send(every: int) -> None:
         sent, waiting = outbox.send_queued()
         if sent or waiting or not every:
             click.echo(f"sent {sent} e-mail(s), {waiting} still queued")
-    repeat(every, step)
+    repeat(every, step, lock="mail-send")

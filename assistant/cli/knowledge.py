@@ -2,7 +2,9 @@
 
 It reads the articles of ``KNOWLEDGE_DIR``, looks at each source page politely
 (``assistant/chat/source_pages.py``) and records what changed; a page that cannot be read
-(no network, a timeout) is listed and recorded, and the command still succeeds.
+(no network, a timeout) is listed and recorded, and the command still succeeds. Of several
+hosts, one watches at a time, and none again within ``--every`` seconds (less a tenth) of
+the last look at a source page: the sources are not visited once per host.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from assistant.chat.reviews import changed_sources
 from assistant.chat.source_pages import PoliteFetcher
 from assistant.chat.source_watch import watch_sources
-from assistant.cli.loops import EVERY, repeat
+from assistant.cli.loops import EVERY, ran_recently, repeat
+from assistant.extensions import db
+from assistant.models import SourceCheck
 from knowledge.articles import load_articles
 
 
@@ -36,6 +41,8 @@ def knowledge() -> None:
 def watch(timeout: float, delay: float, every: int) -> None:
     """Fetch each source page; a page whose main text changed puts its articles up for review."""
     def step() -> None:
+        if ran_recently(db.session.scalar(select(func.max(SourceCheck.checked_at))), every):
+            return
         articles = load_articles(Path(current_app.config["KNOWLEDGE_DIR"]))
         summary = watch_sources(articles, PoliteFetcher(timeout, delay))
         for url, error in summary.errors.items():
@@ -46,4 +53,4 @@ def watch(timeout: float, delay: float, every: int) -> None:
         waiting = changed_sources()
         click.echo(f"{len(waiting)} article(s) with a changed source await review"
                    + (f": {', '.join(sorted(waiting))}" if waiting else ""))
-    repeat(every, step)
+    repeat(every, step, lock="knowledge-watch")

@@ -49,7 +49,7 @@ def purge(days: int, every: int) -> None:
     """Retention: erase old transcripts, keep the anonymous satisfaction figures.
 
     Each round also erases Rasa's copy of every erased chat where that is still pending
-    (Rasa's store was unreachable at the erasure).
+    (Rasa's store was unreachable at the erasure). Of several hosts, one runs each round.
     """
     def step() -> None:
         erased = personal_data.purge(dt.timedelta(days=days), current_rasa())
@@ -57,7 +57,7 @@ def purge(days: int, every: int) -> None:
         done, pending = personal_data.finish_in_rasa(current_rasa())
         if done or pending or not every:
             click.echo(f"erased {done} chat(s) in Rasa, {pending} still pending there")
-    repeat(every, step)
+    repeat(every, step, lock="privacy-purge")
 
 
 def _conversation(chat: str) -> Conversation:

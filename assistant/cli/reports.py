@@ -37,6 +37,11 @@ def as_json(figures: Figures) -> dict[str, Any]:
         if figures.confidence.interval_95 else None,
         "availability_percent": as_number(figures.kr.availability.measured),
         "kr_score": as_number(figures.kr.total),
+        "sites": [{"site": part.site, "name": part.name, "chats": part.chats,
+                   "respondents": part.kpi.responses,
+                   "kpi_percent": as_number(part.kpi.rate_percent),
+                   "top_topics": part.top_topics} for part in figures.sites],
+        "visits": figures.visits.as_dict(),
         "demo_data": figures.demo,
     }
 

@@ -3,6 +3,8 @@
 ``SMTP_URL`` says where mail goes: ``smtp://user:password@host:587?starttls=1``,
 ``smtps://host:465`` or ``smtp://127.0.0.1:1025``. Without it mail stays queued (visible in
 the database and in ``flask mail send``'s output) so nothing is lost on a fresh install.
+``send_queued`` runs under the mailer's lock (``assistant/job_lock.py``): of several hosts
+one sends at a time, and each e-mail is marked sent as soon as it is, so none goes twice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import email.utils
 import smtplib
 import ssl
 from email.message import EmailMessage
-from typing import Optional
+from typing import NamedTuple, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -34,11 +36,22 @@ def signature(language: str) -> str:
     return f"{name}\n{current_app.config['CENTER_EMAIL']}"
 
 
+class Attachment(NamedTuple):
+    """A text file sent with an e-mail: ``invitation.ics``, ``text/calendar; method=PUBLISH``."""
+
+    name: str
+    content_type: str
+    text: str
+
+
 def queue(kind: str, to: str, subject: str, body: str, conversation: Conversation,
-          ticket: Optional[Ticket] = None, reply_to: Optional[str] = None) -> OutboundEmail:
+          ticket: Optional[Ticket] = None, reply_to: Optional[str] = None,
+          attachment: Optional[Attachment] = None) -> OutboundEmail:
     """Add an e-mail about ``conversation`` to the outbox (the caller commits)."""
     queued = OutboundEmail(kind=kind, to_address=to, subject=subject, body=body,
                            conversation_id=conversation.id, ticket=ticket, reply_to=reply_to)
+    if attachment is not None:
+        queued.attachment_name, queued.attachment_type, queued.attachment = attachment
     db.session.add(queued)
     return queued
 
@@ -93,6 +106,11 @@ def _message(outbound: OutboundEmail) -> EmailMessage:
     if outbound.reply_to:
         message["Reply-To"] = outbound.reply_to
     message.set_content(outbound.body)  # UTF-8, so Thai text arrives intact
+    if outbound.attachment is not None:  # text: "text/calendar; method=PUBLISH"
+        content_type, *parameters = (outbound.attachment_type or "text/plain").split(";")
+        message.add_attachment(outbound.attachment, subtype=content_type.split("/")[-1].strip(),
+                               filename=outbound.attachment_name,
+                               params=dict(part.strip().split("=", 1) for part in parameters))
     return message
 
 

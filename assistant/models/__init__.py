@@ -30,6 +30,7 @@ from assistant.models.conversation import (
     Handoff,
     Message,
     Rating,
+    SITE_LENGTH,
     main_topic,
 )
 from assistant.models.followups import FollowUpOutcome, FollowUpReason, FollowUpTask
@@ -47,15 +48,17 @@ from assistant.models.staff import (
     password_matches,
 )
 from assistant.models.training import ArticleRevision, AuditEvent, MessageReview, TrainingRun
+from assistant.models.visits import VisitRequest, VisitStatus
 
 __all__ = [
     "CHANNEL_NAMES", "CHAT_ROLES", "LANGUAGES", "MAX_MESSAGE_ID", "AnswerFeedback",
     "ArticleReview", "ArticleRevision", "AuditEvent", "Base", "CannedAnswer", "Conversation", "EmailStatus",
     "FollowUpOutcome", "FollowUpReason", "FollowUpTask",
     "Handoff", "Job", "JobState", "Label", "Message", "MessageReview", "Note", "NoteMention",
-    "OutboundEmail", "ProbeResult", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender", "SourceCheck",
+    "OutboundEmail", "ProbeResult", "Rating", "RatingLink", "ReviewOutcome", "Role", "Sender",
+    "SITE_LENGTH", "SourceCheck",
     "State", "StrEnum",
     "Ticket", "TicketStatus",
-    "TrainingRun", "TrainingStatus", "User", "as_utc", "checked_language", "conversation_labels",
+    "TrainingRun", "TrainingStatus", "User", "VisitRequest", "VisitStatus", "as_utc", "checked_language", "conversation_labels",
     "known_language", "main_topic", "parse_id", "password_matches", "status_column", "utcnow",
 ]

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from assistant.models.base import Base, Sender, State, checked_language, status_column, utcnow
 from assistant.models.tokens import hashed, matches, new_reference, new_token
 
+# The longest site (an origin) a chat keeps.
+SITE_LENGTH = 300
+
 if TYPE_CHECKING:  # related models of other modules, named by string in the mappings
     from assistant.models.mail import Ticket
     from assistant.models.staff import Label, Note, User
@@ -57,6 +60,9 @@ class Conversation(Base):
     # Who the chat is with on a messaging channel (LINE user id) and the name they show there.
     external_user_id: Mapped[Optional[str]] = mapped_column(String(64), index=True)
     contact_name: Mapped[Optional[str]] = mapped_column(String(100))
+    # The site whose page the web chat started on (its origin, see assistant.chat.sites);
+    # None for the center's own site, other channels and chats before migration 0019.
+    site: Mapped[Optional[str]] = mapped_column(String(SITE_LENGTH))
 
     messages: Mapped[list[Message]] = relationship(back_populates="conversation",
                                                    order_by="Message.id")

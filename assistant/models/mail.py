@@ -51,11 +51,16 @@ class OutboundEmail(Base):
     # The conversation an e-mail is about (a transcript sent on request, or a ticket's mail).
     conversation_id: Mapped[Optional[str]] = mapped_column(ForeignKey("conversations.id"),
                                                            index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # center_notice, staff_reply, transcript
+    kind: Mapped[str] = mapped_column(String(20))  # center_notice, staff_reply, visit_*, ...
     to_address: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[Optional[str]] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # One text attachment, e.g. a visit's calendar invitation (``invitation.ics``,
+    # ``text/calendar; method=PUBLISH``).
+    attachment_name: Mapped[Optional[str]] = mapped_column(String(100))
+    attachment_type: Mapped[Optional[str]] = mapped_column(String(100))
+    attachment: Mapped[Optional[str]] = mapped_column(Text)
     status: Mapped[EmailStatus] = status_column(EmailStatus, 10, default=EmailStatus.QUEUED,
                                                 index=True)
     attempts: Mapped[int] = mapped_column(default=0)

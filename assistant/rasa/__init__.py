@@ -10,7 +10,7 @@ from assistant.settings import Settings
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Give ``app`` its Rasa servers (``RASA_URLS``: one, or several with failover)."""
-    app.extensions["rasa"] = RasaPool(settings.rasa_url.split(","),
+    app.extensions["rasa"] = RasaPool(settings.rasa_urls,
                                       settings.rasa_timeout_seconds, settings.rasa_auth_token)
 
 

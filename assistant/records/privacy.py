@@ -7,8 +7,10 @@ about the chat and the address of an offline question, the LINE user id and name
 in Rasa's tracker. The conversation row (times, state, language, channel, labels), its
 waits for staff and its rating stay, with no text: they are anonymous, and every
 satisfaction figure of the reports stays as it was (the chat's main topic is kept for the
-satisfaction-by-topic figure); so does its follow-up task, without its note or answer. The
-retention purge erases every chat closed more than ``RETENTION_DAYS`` days ago.
+satisfaction-by-topic figure); so does its follow-up task, without its note or answer, and
+so do its visits to the center (counted in the reports), without name, e-mail or purpose (a
+request not yet confirmed is cancelled; a confirmed visit gets no reminder). The retention
+purge erases every chat closed more than ``RETENTION_DAYS`` days ago.
 
 Erasure has two steps, each with its own mark. Here: the rows above are deleted and
 ``erased_at`` set in one transaction, under the conversation row's lock; from then on nothing
@@ -45,6 +47,8 @@ from assistant.models import (
     OutboundEmail,
     Sender,
     State,
+    VisitRequest,
+    VisitStatus,
     main_topic,
     utcnow,
 )
@@ -75,7 +79,7 @@ def export(conversation: Conversation) -> dict[str, Any]:
             "id": conversation.id, "reference": conversation.reference,
             "state": conversation.state.value,
             "language": conversation.language, "channel": conversation.channel,
-            "contact_name": conversation.contact_name,
+            "site": conversation.site, "contact_name": conversation.contact_name,
             "started_at": conversation.created_at.isoformat(),
             "closed_at": conversation.closed_at.isoformat() if conversation.closed_at else None,
             "erased_at": _iso(conversation.erased_at),
@@ -130,6 +134,12 @@ def erase(conversation: Conversation, rasa: Trackers, in_rasa: bool = True) -> d
     db.session.execute(delete(MessageReview).where(MessageReview.message_id.in_(messages)))
     db.session.execute(update(FollowUpTask).where(FollowUpTask.conversation_id == conversation.id)
                        .values(message_id=None, outcome_note=None))
+    of_visits = VisitRequest.conversation_id == conversation.id
+    db.session.execute(update(VisitRequest).where(
+        of_visits, VisitRequest.status.in_([VisitStatus.REQUESTED, VisitStatus.PROPOSED]))
+        .values(status=VisitStatus.CANCELLED))
+    db.session.execute(update(VisitRequest).where(of_visits).values(
+        name="", email="", purpose="", accept_token_hash=None))
     db.session.execute(delete(Message).where(of_chat))
     notes = select(Note.id).where(Note.conversation_id == conversation.id)
     db.session.execute(delete(NoteMention).where(NoteMention.note_id.in_(notes)))

@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of a period: rated chats, aggregates, helpfulness, KR progress.
+"""CSV and XLSX exports of a period: rated chats, aggregates, helpfulness, sites, KR progress.
 
 No transcripts and no personal data: a rated chat is its reference (never the conversation
 id, which the chat API takes), close time (Bangkok), language, who handled it, level and main
@@ -27,6 +27,7 @@ RATING_COLUMNS = ("reference", "closed_at_bangkok", "language", "handled_by", "l
                   "level_en", "level_th", "topic", "channel")
 HELPFULNESS_COLUMNS = ("group", "name", "answers_shown", "helpful", "not_helpful",
                        "helpful_percent")
+SITE_COLUMNS = ("site", "name", "chats", "respondents", "kpi_percent", "top_topics")
 PROGRESS_COLUMNS = ("month", "responses", "satisfied_or_better", "kpi_percent",
                     "availability_percent", "kr_score", "notes")
 # The XLSX adds the month's Thai name (B.E.) and the notes in Thai.
@@ -92,6 +93,10 @@ def aggregate_rows(figures: Figures) -> list[tuple[str, Cell]]:
             rows += [(f"rate_percent_{group}_{name}", as_number(part.rate_percent)),
                      (f"responses_{group}_{name}", part.responses)]
     rows += [(f"{name}_{figure}", value) for name, figure, value in _helpfulness_cells(figures)]
+    for site in figures.sites:
+        key = site.site or "own"
+        rows += [(f"chats_site_{key}", site.chats), (f"responses_site_{key}", site.kpi.responses),
+                 (f"rate_percent_site_{key}", as_number(site.kpi.rate_percent))]
     rows.append(("demo_data", "yes" if figures.demo else "no"))
     return rows
 
@@ -119,6 +124,13 @@ def helpfulness_rows(figures: Figures) -> list[tuple[Cell, ...]]:
                                  ("topic", helpfulness.by_topic),
                                  ("article", helpfulness.by_article))
             for name, part in parts.items()]
+
+
+def site_rows(figures: Figures) -> list[tuple[Cell, ...]]:
+    """One row per site that embeds the widget, in ``SITE_COLUMNS`` order ("" = own site)."""
+    return [(part.site or "", part.name, part.chats, part.kpi.responses,
+             as_number(part.kpi.rate_percent), ", ".join(part.top_topics))
+            for part in figures.sites]
 
 
 def progress_rows(months: list[MonthProgress]) -> list[tuple[Cell, ...]]:
@@ -192,7 +204,7 @@ def progress_workbook(months: list[MonthProgress], digits: bool = False) -> byte
 
 
 def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
-    """An XLSX file: summary (English, Thai), aggregates, rated chats, helpfulness."""
+    """An XLSX file: summary (English, Thai), aggregates, rated chats, helpfulness, sites."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Summary"
@@ -205,7 +217,8 @@ def workbook(figures: Figures, thai_digits: bool = False) -> bytes:
     sheets: list[tuple[str, tuple[str, ...], list[tuple[Cell, ...]]]] = [
         ("Aggregates", ("figure", "value"), list(aggregate_rows(figures))),
         ("Ratings", RATING_COLUMNS, rating_rows(figures)),
-        ("Helpfulness", HELPFULNESS_COLUMNS, helpfulness_rows(figures))]
+        ("Helpfulness", HELPFULNESS_COLUMNS, helpfulness_rows(figures)),
+        ("Sites", SITE_COLUMNS, site_rows(figures))]
     for title, header, rows in sheets:
         _sheet(book, title, header, rows)
     return _saved(book)

@@ -8,7 +8,9 @@ Which period a record belongs to (all in Bangkok time):
 - bot answers (topics, intents, fallbacks) by the moment they were sent;
 - a wait for staff by the moment it was requested;
 - a knowledge answer, and the user's vote on it, by the moment the answer was shown;
-- a follow-up task of an unhappy user by the moment it was opened.
+- a follow-up task of an unhappy user by the moment it was opened;
+- a visit to the center by the moment the user asked for it;
+- per site that embeds the widget, chats, ratings and topics as for the whole (``reports.sites``).
 Percentages are rounded half up to two decimals (``assistant.chat.satisfaction.percent``).
 """
 
@@ -42,6 +44,8 @@ from assistant.reports.helpfulness import AnswerHelpfulness, answer_helpfulness
 from assistant.reports.kr_score import KrScore, current_rule, kr_score
 from assistant.reports.periods import Period
 from assistant.reports.recovery import Recovery, recovery
+from assistant.reports.sites import SiteFigures, by_site
+from assistant.reports.visits import Visits, visits
 from common.thai_calendar import bangkok_day, bangkok_today
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -104,6 +108,8 @@ class Figures:
     by_channel: dict[str, Kpi]
     helpfulness: AnswerHelpfulness
     recovery: Recovery
+    sites: list[SiteFigures]
+    visits: Visits
     demo: bool
     confidence: Confidence
     kr: KrScore
@@ -223,6 +229,8 @@ def compute(period: Period) -> Figures:
         by_channel=_kpi_by(ratings, "channel"),
         helpfulness=answer_helpfulness(start, end),
         recovery=recovery(start, end),
+        sites=by_site(start, end),
+        visits=visits(start, end),
         demo=any(row.demo for row in started),
         confidence=confidence(sum(1 for level in levels if level >= SATISFIED_OR_BETTER),
                               len(levels), percent(len(ratings), closed)),

@@ -16,6 +16,7 @@ from assistant.reports.availability import availability
 from assistant.reports.figures import Figures, compute
 from assistant.reports.forms import PeriodForm
 from assistant.reports.periods import PeriodError, choose
+from assistant.reports.visits import LABELS as VISIT_LABELS
 from assistant.reports.wording import page_language, words
 from assistant.web.auth import roles_required
 from common.thai_calendar import bangkok_today, in_bangkok, spelled_date
@@ -93,7 +94,7 @@ def index() -> str:
         english=summary.english(figures),
         thai=summary.thai(figures, bool(form.thai_digits.data)),
         labels={"en": level_labels("en"), "th": level_labels("th")}, levels=LEVELS,
-        topic_name=_topic_name, handlers=HANDLERS,
+        topic_name=_topic_name, handlers=HANDLERS, visit_labels=VISIT_LABELS,
         kr_words=kr_explanation.explained(figures.kr, "en"),
         availability=availability(figures.period), in_bangkok=in_bangkok,
         query=request.query_string.decode())

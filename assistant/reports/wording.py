@@ -31,6 +31,10 @@ WORDS = {
         "kpi": "Satisfaction rate", "response_rate": "Response rate",
         "trends": "Trend against the previous period", "figure": "Figure",
         "this_period": "This period", "previous_period": "Previous period", "change": "Change",
+        "sites": "Partner sites", "site": "Site", "chats": "Chats",
+        "sites_kpi": "Satisfied or better", "top_topics": "Top topics",
+        "sites_note": "Web chats by the site whose page embeds the chat (setting "
+                      "PARTNER_SITES); other channels are not counted here.",
     },
     "th": {
         "kind": "ช่วงเวลา", "fiscal_year": "ปีงบประมาณ (พ.ศ.)", "quarter": "ไตรมาส",
@@ -51,6 +55,10 @@ WORDS = {
         "kpi": "ร้อยละความพึงพอใจ", "response_rate": "อัตราการตอบแบบสอบถาม",
         "trends": "แนวโน้มเทียบกับช่วงก่อนหน้า", "figure": "ตัวชี้วัด",
         "this_period": "ช่วงนี้", "previous_period": "ช่วงก่อนหน้า", "change": "การเปลี่ยนแปลง",
+        "sites": "เว็บไซต์พันธมิตร", "site": "เว็บไซต์", "chats": "แชต",
+        "sites_kpi": "ร้อยละความพึงพอใจ", "top_topics": "หัวข้อที่ถามมากที่สุด",
+        "sites_note": "แชตผ่านเว็บไซต์ แยกตามเว็บไซต์ที่ติดตั้งหน้าต่างแชต (ค่าตั้ง "
+                      "PARTNER_SITES) ไม่นับช่องทางอื่น",
     },
 }
 

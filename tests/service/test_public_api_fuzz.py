@@ -301,7 +301,8 @@ def public_outcomes(app, client):
                         ("/api/conversations/<conversation_id>/export", f"{url}/export"),
                         ("/api/conversations/<conversation_id>/transcript",
                          f"{url}/transcript"),
-                        ("/api/health", "/api/health"), ("/api/openapi.json", "/api/openapi.json")]:
+                        ("/api/health", "/api/health"), ("/api/openapi.json", "/api/openapi.json"),
+                        ("/api/site", "/api/site")]:
         yield "read", route, "GET", client.get(path).status_code
     voted = client.post(f"{url}/messages/{answer}/feedback", json={"helpful": True})
     yield ("vote", "/api/conversations/<conversation_id>/messages/<message_id>/feedback", "POST",

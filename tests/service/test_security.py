@@ -28,6 +28,7 @@ MATRIX = {
     "console.reply": CHAT, "console.take": CHAT, "console.by_reference": CHAT,
     "console.question_answered": CHAT,
     "followups.index": CHAT, "followups.contact": CHAT, "followups.done": CHAT,
+    "visits.index": CHAT, "visits.confirm": CHAT, "visits.propose": CHAT, "visits.cancel": CHAT,
     "assignment.reassign": CHAT, "assignment.set_presence": CHAT,
     "canned.index": ADMIN_ONLY, "canned.new": ADMIN_ONLY, "canned.edit": ADMIN_ONLY,
     "canned.delete": ADMIN_ONLY, "canned.search_json": CHAT, "canned.used": CHAT,
@@ -79,7 +80,7 @@ def url_for_rule(rule, conversation, message_id):
     values = {"conversation_id": conversation, "message_id": str(message_id),
               "article_id": "visa-90-day-reporting", "run_id": "1", "answer_id": "1",
               "name": "no-such-model.tar.gz", "reference": "C-00000000",
-              "task_id": "1"}
+              "task_id": "1", "visit_id": "1", "slot": "1"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
 
 

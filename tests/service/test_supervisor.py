@@ -105,10 +105,11 @@ def run_dir():
 def test_the_configuration_keeps_procfile_lines_as_they_are():
     programs = read_procfile(ROOT / "Procfile")
     assert [program.name for program in programs] == [
-        "web", "rasa", "actions", "closer", "retention", "mailer", "worker", "probe"]
+        "web", "rasa", "actions", "closer", "retention", "mailer", "worker", "probe",
+        "reminders"]
     text = config_text(programs, Path("/run"), Path("/log"), "Procfile", "secret")
     assert "${RASA_AUTH_TOKEN:+--auth-token \"$RASA_AUTH_TOKEN\"}" in text
-    assert text.count("autorestart=true") == text.count("stopasgroup=true") == 8
+    assert text.count("autorestart=true") == text.count("stopasgroup=true") == 9
     percent = config_text([Program("x", "echo 100%")], Path("/run"), Path("/log"), "P", "s")
     assert "echo 100%%" in percent  # supervisord would read %(...)s as a variable
     with pytest.raises(ValueError):
@@ -167,7 +168,7 @@ def test_rasa_killed_under_supervisord(run_dir):
         wait_for(lambda: http_status(f"{web}/api/health") == 200, "web service", supervisord)
         others = {name: pid_of(config, name)
                   for name in ("web", "actions", "closer", "retention", "mailer", "worker",
-                              "probe")}
+                              "probe", "reminders")}
         assert all(others.values()), supervisorctl(config, "status")
 
         def chat(conversation, text):

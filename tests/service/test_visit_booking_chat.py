@@ -4,7 +4,8 @@ import re
 
 from sqlalchemy import select
 
-from assistant.models import Conversation, Message, Sender, State
+from assistant.models import Conversation, Message, Sender, State, VisitRequest, VisitStatus
+from common.thai_calendar import in_bangkok
 
 STOP = "/deny"
 
@@ -43,16 +44,18 @@ def test_a_visit_is_booked_in_english_and_handed_to_staff(client, conversation, 
     done = say(times[1])[-1]["text"]
     assert "Thank you, Anna Schmidt" in done and "anna@example.com" in done
 
+    assert "Reference: V-" in done
+    visit = stored(lambda s: s.scalars(select(VisitRequest).where(
+        VisitRequest.conversation_id == conversation)).one())
+    assert (visit.name, visit.email, visit.language, visit.status) == (
+        "Anna Schmidt", "anna@example.com", "en", VisitStatus.REQUESTED)
+    assert visit.purpose == "Opening a branch office of my company"
+    assert [f"{in_bangkok(slot):%Y-%m-%d %H:%M}" for slot in (visit.first_slot,
+                                                              visit.second_slot)] == times[:2]
     details = stored(lambda s: s.scalars(select(Message.details).where(
         Message.conversation_id == conversation, Message.sender == Sender.BOT)
         .order_by(Message.id.desc()).limit(1)).one())
-    request = details["visit_request"]
-    assert (request["name"], request["email"], request["language"]) == (
-        "Anna Schmidt", "anna@example.com", "en")
-    assert request["purpose"] == "Opening a branch office of my company"
-    assert [slot[:16].replace("T", " ") for slot in request["slots"]] == times[:2]
-    assert all(slot.endswith("+07:00") for slot in request["slots"])
-
+    assert details["visit"] == visit.id and "visit_request" not in details  # kept on the row
 
 def test_a_thai_booking_can_be_stopped_without_closing_the_chat(client, conversation, stored):
     say = chat(client, conversation)

@@ -16,14 +16,15 @@ def bangkok(year, month, day, hour=0, minute=0):
 
 
 def add_chat(app, closed, level=None, handled_by="bot", topic=None, language="en",
-             fallback=False, wait_minutes=None):
-    """A closed chat (rated when ``level`` is given) with the given close time."""
+             fallback=False, wait_minutes=None, site=None, channel="web"):
+    """A closed chat (rated when ``level`` is given) with the given close time, on ``site``
+    (an origin; None: the center's own site) of ``channel``."""
     closed = closed.astimezone(UTC)  # as the service stores times (SQLite keeps no offset)
     started = closed - dt.timedelta(minutes=30)
     with app.app_context():
         chat = Conversation(language=language, created_at=started, closed_at=closed,
                             satisfaction_asked_at=closed, state=State.CLOSED,
-                            staff_involved=handled_by == "staff")
+                            staff_involved=handled_by == "staff", site=site, channel=channel)
         chat.messages.append(Message(sender=Sender.USER, text="question", created_at=started))
         intent = "nlu_fallback" if fallback else f"ask_{topic}" if topic else "greet"
         chat.messages.append(Message(sender=Sender.BOT, text="answer", intent=intent,

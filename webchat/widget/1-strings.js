@@ -24,6 +24,7 @@ var STRINGS = {
     waitRegistered: "Question {reference}: staff will answer at {email}{from}. The assistant keeps answering meanwhile.",
     from: " from {when}", emailLabel: "Your e-mail address", emailSend: "Send address",
     back: "Back to the assistant",
+    notAllowed: "The chat of the Information Service Center for Foreigners is not offered on this website. Please visit the Bangkok Metropolitan Administration's website or e-mail invest@bangkok.go.th.",
   },
   th: {
     open: "แชตกับเรา", title: "ผู้ช่วยสำหรับชาวต่างชาติ กทม.",
@@ -49,6 +50,7 @@ var STRINGS = {
     waitRegistered: "คำถามหมายเลข {reference} เจ้าหน้าที่จะตอบไปที่ {email}{from} ระหว่างนี้ผู้ช่วยอัตโนมัติยังตอบคำถามต่อได้ค่ะ",
     from: " ตั้งแต่ {when}", emailLabel: "อีเมลของคุณ", emailSend: "ส่งอีเมล",
     back: "กลับไปคุยกับผู้ช่วย",
+    notAllowed: "เว็บไซต์นี้ไม่ได้เปิดให้บริการแชตของศูนย์บริการข้อมูลสำหรับชาวต่างชาติ กรุณาเข้าเว็บไซต์ของกรุงเทพมหานคร หรือส่งอีเมลถึง invest@bangkok.go.th",
   },
 };
 

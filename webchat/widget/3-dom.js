@@ -42,6 +42,8 @@ var sendButton = el("button", { class: "send", type: "submit" });
 var form = el("form", { class: "composer" }, [input, sendButton]);
 var newChatButton = el("button", { class: "secondary", type: "button", hidden: "" });
 var notice = el("p", { class: "privacy", role: "note" });
+// Shown instead of the chat on a site the center has not listed as a partner.
+var refusal = el("p", { class: "refusal", role: "alert", hidden: "" });
 var downloadButton = el("button", { class: "link", type: "button" });
 var eraseButton = el("button", { class: "link", type: "button" });
 var privacyActions = el("p", { class: "privacy-actions" }, [downloadButton, eraseButton]);
@@ -49,6 +51,7 @@ var privacyActions = el("p", { class: "privacy-actions" }, [downloadButton, eras
 panel.setAttribute("aria-labelledby", "bkk-chat-title");
 panel.appendChild(el("header", {}, [
   el("div", {}, [heading, subtitle]), languageButton, minimise]));
+panel.appendChild(refusal);
 panel.appendChild(notice);
 panel.appendChild(log);
 panel.appendChild(typing);
@@ -76,6 +79,7 @@ function applyStrings() {
   input.setAttribute("aria-label", t("placeholder"));
   sendButton.textContent = t("send");
   notice.textContent = t("privacy");
+  refusal.textContent = t("notAllowed");
   downloadButton.textContent = t("download");
   eraseButton.textContent = t("erase");
   emailLabel.textContent = t("emailLabel");

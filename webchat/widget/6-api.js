@@ -62,8 +62,23 @@ function setState(next, wait) {
   renderControls();
 }
 
-// The controls that depend on the chat's state.
+// Whether this page's site may use the chat: the service refuses sites the center has not
+// listed as partners, and the browser would only report a failed request.
+var siteRefused = false;
+function checkSite() {
+  fetch(API + "/api/site")
+    .then(function (response) { return response.json(); })
+    .then(function (site) {
+      siteRefused = !site.allowed;
+      renderControls();
+    })
+    .catch(function () { /* unreachable: sending a message says so */ });
+}
+
+// The controls that depend on the chat's state (none but the refusal on a refused site).
 function renderControls() {
+  panel.classList.toggle("refused", siteRefused);
+  refusal.hidden = !siteRefused;
   var closed = state.state === "closed";
   humanButton.hidden = state.state !== "bot";
   endButton.hidden = closed;

@@ -79,6 +79,7 @@ root.addEventListener("keydown", function (event) {
 
 applyStrings();
 applyTextLimit();
+checkSite();
 renderLog();
 toggle(Boolean(state.open));
 syncVotes();
