@@ -30,6 +30,7 @@ from common.office_hours import when
 from common.thai_calendar import BANGKOK, utcnow
 
 SLOTS = ("visit_name", "visit_email", "visit_purpose", "visit_time_first", "visit_time_second")
+TIME_SLOTS = SLOTS[3:]
 MAX_NAME = 80
 MAX_PURPOSE = 500
 # A refused answer classified as a topic question this surely is answered, then the
@@ -123,8 +124,11 @@ class ActionStartVisit(ReplyingAction):
         return [SlotSet(slot, None) for slot in SLOTS]
 
 
-class AskVisitDetail(ReplyingAction, abc.ABC):
-    """Asks for one field of the form, with a button that stops the booking."""
+class AskVisitField(ReplyingAction, abc.ABC):
+    """Asks for one field of the form, with a button that stops the booking.
+
+    A time is asked with up to six free times as buttons (not the one already chosen).
+    """
 
     @property
     @abc.abstractmethod
@@ -134,61 +138,49 @@ class AskVisitDetail(ReplyingAction, abc.ABC):
     async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                     language: str) -> List[EventType]:
         """The question for ``slot``."""
-        dispatcher.utter_message(text=_text(language, self.slot),
-                                 buttons=[_stop_button(language)])
+        buttons = self._times(tracker, language) if self.slot in TIME_SLOTS else []
+        text = _text(language, self.slot, hours=_hours(language),
+                     minutes=visit_times.visit_minutes())
+        dispatcher.utter_message(text=text, buttons=[*buttons, _stop_button(language)])
         return []
 
+    @staticmethod
+    def _times(tracker: Tracker, language: str) -> List[Dict[str, str]]:
+        chosen = tracker.get_slot("visit_time_first")
+        times = [visit_times.machine_text(start) for start in visit_times.offered_times(utcnow())]
+        return [button(visit_times.short_label(_moment(value), language), value)
+                for value in times if value != chosen]
 
-class ActionAskVisitName(AskVisitDetail):
+
+class ActionAskVisitName(AskVisitField):
     """Asks for the visitor's name."""
 
     action_name = "action_ask_visit_name"
     slot = "visit_name"
 
 
-class ActionAskVisitEmail(AskVisitDetail):
+class ActionAskVisitEmail(AskVisitField):
     """Asks for the address the confirmation goes to."""
 
     action_name = "action_ask_visit_email"
     slot = "visit_email"
 
 
-class ActionAskVisitPurpose(AskVisitDetail):
+class ActionAskVisitPurpose(AskVisitField):
     """Asks what the visit is about."""
 
     action_name = "action_ask_visit_purpose"
     slot = "visit_purpose"
 
 
-class AskVisitTime(ReplyingAction, abc.ABC):
-    """Asks for a preferred time, offering the next free ones as buttons."""
-
-    @property
-    @abc.abstractmethod
-    def slot(self) -> str:
-        """The form's field this action asks for (a class attribute in subclasses)."""
-
-    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                    language: str) -> List[EventType]:
-        """The question with up to six times (not the one already chosen)."""
-        chosen = tracker.get_slot("visit_time_first")
-        times = [visit_times.machine_text(start) for start in visit_times.offered_times(utcnow())]
-        buttons = [button(visit_times.short_label(_moment(value), language), value)
-                   for value in times if value != chosen]
-        text = _text(language, self.slot, hours=_hours(language),
-                     minutes=visit_times.visit_minutes())
-        dispatcher.utter_message(text=text, buttons=[*buttons, _stop_button(language)])
-        return []
-
-
-class ActionAskVisitTimeFirst(AskVisitTime):
+class ActionAskVisitTimeFirst(AskVisitField):
     """Asks for the preferred time."""
 
     action_name = "action_ask_visit_time_first"
     slot = "visit_time_first"
 
 
-class ActionAskVisitTimeSecond(AskVisitTime):
+class ActionAskVisitTimeSecond(AskVisitField):
     """Asks for a second time."""
 
     action_name = "action_ask_visit_time_second"

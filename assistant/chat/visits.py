@@ -47,7 +47,7 @@ NOTICES = {
     "confirmed": {"en": "Your visit {reference} is confirmed for {when}. We sent the details "
                         "and a calendar invitation to your e-mail.",
                   "th": "ยืนยันการนัดหมาย {reference} แล้ว วันเวลา {when} "
-                        "ศูนย์ส่งรายละเอียดและไฟล์นัดหมายไปที่อีเมลของคุณแล้วค่ะ"},
+                        "ศูนย์ส่งรายละเอียดและไฟล์นัดหมายไปที่อีเมลของท่านแล้วค่ะ"},
     "proposed": {"en": "For your visit {reference} the center proposes {when}. Please accept it "
                        "with the link we sent to your e-mail, or reply to that e-mail.",
                  "th": "สำหรับนัดหมาย {reference} ศูนย์ขอเสนอเวลา {when} "
