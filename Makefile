@@ -21,7 +21,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge nlu common tests scripts
 
-.PHONY: help setup browser axe train migrate run test lint imports typecheck validate kb-check kb-eval kb-watch postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser axe haproxy train migrate run test lint imports typecheck validate kb-check kb-eval kb-watch postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ demo: setup train ## Fill var/demo.db with synthetic chats (marked demo) and run
 # Scale-out profile: PostgreSQL for the service and for Rasa's trackers, Redis for Rasa's
 # lock store, rate-limit counters and push between web workers.
 SCALE_DB ?= postgresql://postgres@127.0.0.1:5432/assistant
+# The Rasa servers' key to the accepted model (GET /api/model): a random one unless
+# MODEL_SERVER_TOKEN is given (several hosts: the same on all of them).
+MODEL_SERVER_KEY := $(shell od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 export RASA_PORT_2 ?= 5006
 export WEB_WORKERS ?= 2
 # Every address can come from the environment (several hosts: see docs/operations.md).
@@ -96,10 +99,12 @@ run-scale: export RASA_DB_PORT ?= 5432
 run-scale: export RASA_DB_NAME ?= rasa
 run-scale: export RASA_DB_USER ?= postgres
 run-scale: export RASA_DB_PASSWORD ?=
+run-scale: export MODEL_SERVER_TOKEN ?= $(MODEL_SERVER_KEY)
 run-scale: setup train postgres redis ## Scale-out: 2 web workers, 2 Rasa servers, 1 action server on PostgreSQL + Redis
 	$(SERVICE_VENV)/bin/python -m scripts.scale_databases assistant rasa
 	$(SERVICE_VENV)/bin/flask --app assistant.app db upgrade
 	$(SERVICE_VENV)/bin/flask --app assistant.app canned seed --once
+	$(SERVICE_VENV)/bin/flask --app assistant.app training publish --once
 	@echo "Demo page: http://127.0.0.1:$(PORT)/  Console: http://127.0.0.1:$(PORT)/console/"
 	@echo "Processes: $(SERVICE_VENV)/bin/supervisorctl -c var/supervisor/Procfile.scale.conf status  (logs: var/log/)"
 	$(SERVICE_VENV)/bin/python -m scripts.supervise Procfile.scale
@@ -146,6 +151,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 browser: /usr/bin/chromium ## Install Debian's Chromium and Thai fonts for the browser tests
 
+# HAProxy for the load balancer's tests (deploy/haproxy.cfg; the tests start their own).
+# Debian's package starts an idle system service where systemd runs: stopped and disabled.
+/usr/sbin/haproxy:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy
+	[ ! -d /run/systemd/system ] || $(SUDO) systemctl disable --now haproxy
+
+haproxy: /usr/sbin/haproxy ## Install Debian's HAProxy for the load balancer's tests
+
 # axe-core for the accessibility tests, pinned in tests/accessibility/package-lock.json (npm
 # ci installs exactly that; Debian's npm where none is installed). touch: npm keeps the
 # package's old file times, which would make this rule run every time.
@@ -162,7 +176,7 @@ postgres: ## PostgreSQL (and Redis where possible) for the tests: use running on
 	bash scripts/postgres.sh
 	bash scripts/redis.sh --optional
 
-pytest: setup train browser axe postgres ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
+pytest: setup train browser axe haproxy postgres ## pytest: NLU components, actions, knowledge (.venv-rasa); web service (.venv)
 	$(call pytest,$(RASA_VENV),tests/core)
 	$(call pytest,$(SERVICE_VENV),tests/service)
 

@@ -33,6 +33,7 @@ from assistant.public import rating_page, visit_page, webchat
 from assistant.reports import views as reports
 from assistant.reports.kr_score import Rule
 from assistant.settings import ROOT, Settings
+from assistant.training import model_server
 from assistant.training import views as training
 from assistant.web import auth, security, urls
 from common.office_hours import OfficeHours
@@ -43,7 +44,7 @@ BLUEPRINTS = (api, line_webhook.blueprint, rating_page.blueprint, visit_page.blu
               assignment.blueprint, canned.blueprint, knowledge.blueprint, reviews.blueprint,
               notes.blueprint, labels.blueprint, history.blueprint, followups.blueprint,
               visits.blueprint, reports.blueprint,
-              training.blueprint, webchat.blueprint)
+              training.blueprint, model_server.blueprint, webchat.blueprint)
 # Modules that subscribe to the chat core's events (assistant.chat.events) when imported:
 # channels deliver messages written outside a user's request, assignment gives new waits.
 SUBSCRIBERS = (channels, auto_assignment)
@@ -57,9 +58,11 @@ def create_app(settings: Optional[Settings] = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(config(settings))
-    if settings.trusted_proxies:  # the client address is the one these proxies saw
+    # The client address is the one these proxies saw; the scheme (http or https) is the one
+    # the nearest of them says the client used (it sets X-Forwarded-Proto, not appends).
+    if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
-                                x_for=settings.trusted_proxies)
+                                x_for=settings.trusted_proxies, x_proto=1)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.globals["channel_names"] = CHANNEL_NAMES
     app.context_processor(_limits)
@@ -97,6 +100,7 @@ def config(settings: Settings) -> dict[str, Any]:
         TRAINING_MARGIN=settings.training_margin,
         TRAINING_TIMEOUT_SECONDS=settings.training_timeout_seconds,
         TRAINING_RASA=settings.training_rasa,
+        MODEL_SERVER_TOKEN=settings.model_server_token,
         JOB_STALE_SECONDS=settings.job_stale_seconds,
         RATE_LIMIT_CLIENT=settings.rate_limit_client,
         RATE_LIMIT_CONVERSATION=settings.rate_limit_conversation,

@@ -129,11 +129,15 @@ class Settings:
     # Rasa's --auth-token for its HTTP API (status, tracker, PUT /model); "" = Rasa runs
     # without one (fine on a single machine; production sets RASA_AUTH_TOKEN).
     rasa_auth_token: str = ""
+    # The Rasa servers' key to the accepted model (GET /api/model, "Authorization: Bearer");
+    # "" = no model server: an accepted model is loaded with PUT /model (one machine).
+    model_server_token: str = ""
     # Rasa's SQL tracker store (SQLAlchemy URL; "" = Rasa's default in-memory store): an
     # erasure deletes the chat's rows there (see ``rasa_tracker_db_url``).
     rasa_tracker_db_url: str = ""
-    # Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none;
-    # the rate limits then count the connecting address).
+    # Reverse proxies in front of the service whose X-Forwarded-For (and the nearest one's
+    # X-Forwarded-Proto) are trusted (0: none; the rate limits then count the connecting
+    # address). The load balancer of deploy/haproxy.cfg is one.
     trusted_proxies: int = 0
     # Staff whose console was open within this many seconds are online.
     presence_seconds: float = 90.0
@@ -187,10 +191,12 @@ class Settings:
 
         ``DATABASE_URL``, ``RASA_URLS`` (the Rasa servers, comma-separated, e.g.
         ``http://10.0.0.2:5005,http://10.0.0.3:5005``; default ``http://127.0.0.1:$RASA_PORT``),
-        ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``), ``RASA_TRACKER_DB_URL`` or
+        ``RASA_AUTH_TOKEN`` (Rasa's ``--auth-token``), ``MODEL_SERVER_TOKEN`` (the Rasa servers
+        pull the accepted model from the service), ``RASA_TRACKER_DB_URL`` or
         ``RASA_DB_*`` (Rasa's SQL tracker store), ``ACTIONS_URL`` (the action server; default
         ``http://127.0.0.1:$ACTIONS_PORT``),
-        ``SECRET_KEY``, ``TRUSTED_PROXIES`` (reverse proxies whose X-Forwarded-For counts),
+        ``SECRET_KEY``, ``TRUSTED_PROXIES`` (reverse proxies whose X-Forwarded-For counts;
+        1 behind the load balancer of ``deploy/haproxy.cfg``),
         ``KNOWLEDGE_DIR`` (articles; the action server must read the same folder),
         ``TRAINING_ROOT`` (the Rasa project trainers change; default: this checkout),
         ``TRAINING_MARGIN`` (percentage points a retrained model may lose; default 2),
@@ -219,6 +225,7 @@ class Settings:
             actions_url=(env("ACTIONS_URL")
                          or f"http://127.0.0.1:{env('ACTIONS_PORT', '5055')}"),
             rasa_auth_token=env("RASA_AUTH_TOKEN", ""),
+            model_server_token=env("MODEL_SERVER_TOKEN", ""),
             rasa_tracker_db_url=rasa_tracker_db_url(os.environ),
             trusted_proxies=int(env("TRUSTED_PROXIES") or 0),
             secret_key=secret_key,

@@ -6,7 +6,7 @@ import os
 import socket
 import subprocess
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional
@@ -14,6 +14,7 @@ from typing import Callable, Dict, Iterator, List, Optional
 import requests
 
 from common.rasa_client import RasaClient
+from scripts.model_file_server import model_file_server, newest_model
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")
@@ -89,7 +90,9 @@ def assistant_servers(
     servers need an ``endpoints`` file with a shared tracker store and lock store
     (``endpoints.scale.yml``); ``extra_env`` fills its variables. As in the Procfile, the
     action server listens on ``ACTIONS_HOST`` (default 127.0.0.1) and Rasa's HTTP API
-    needs ``RASA_AUTH_TOKEN`` when that is set (in the environment or ``extra_env``).
+    needs ``RASA_AUTH_TOKEN`` when that is set (in the environment or ``extra_env``). An
+    ``endpoints`` file whose Rasa pulls its model (``endpoints.scale.yml``) pulls it from
+    ``MODEL_SERVER_URL``, or else from a stand-in serving the latest model in ``model``.
     """
     rasa_ports, actions_port = [free_port() for _ in range(rasa_servers)], free_port()
     env = {**os.environ, "ACTIONS_PORT": str(actions_port), "PYTHONPATH": str(ROOT),
@@ -112,6 +115,12 @@ def assistant_servers(
         return [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), *token,
                 "--model", model, "--endpoints", endpoints, "--credentials", "credentials.yml"]
 
+    stand_in = ExitStack()
+    if "MODEL_SERVER_URL" not in env and _pulls_model(endpoints):
+        served = ROOT / model
+        env["MODEL_SERVER_URL"] = stand_in.enter_context(model_file_server(
+            served if served.is_file() else newest_model(served)))
+        env.setdefault("MODEL_SERVER_TOKEN", "")
     processes = [start(f"actions-{actions_port}", [
         RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"])]
     running: Optional[RunningAssistant] = None
@@ -147,6 +156,12 @@ def assistant_servers(
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        stand_in.close()
+
+
+def _pulls_model(endpoints: str) -> bool:
+    """The endpoints file has Rasa pull its model from ``MODEL_SERVER_URL``."""
+    return "${MODEL_SERVER_URL}" in (ROOT / endpoints).read_text(encoding="utf-8")
 
 
 def scale_profile_env(rasa_database: str) -> tuple[Dict[str, str], Dict[str, str]]:
@@ -166,7 +181,8 @@ def scale_profile_env(rasa_database: str) -> tuple[Dict[str, str], Dict[str, str
     return rasa, service
 
 
-def _service_healthy(url: str) -> bool:
+def service_healthy(url: str) -> bool:
+    """Whether the web service at ``url`` answers its health check with 200."""
     try:
         return requests.get(f"{url}/api/health", timeout=3).ok
     except requests.RequestException:
@@ -196,12 +212,14 @@ def web_service(running: RunningAssistant, database_url: str,
 @contextmanager
 def gunicorn_service(database_url: str, extra_env: Dict[str, str],
                      log_dir: Path = ROOT / "var" / "log", workers: int = 1,
-                     ready: Callable[[str], bool] = _service_healthy) -> Iterator[str]:
+                     ready: Callable[[str], bool] = service_healthy,
+                     port: Optional[int] = None) -> Iterator[str]:
     """The web service under gunicorn with its production settings, on a migrated database.
 
-    ``ready(url)`` says when it serves (default: ``/api/health`` answers 200).
+    ``ready(url)`` says when it serves (default: ``/api/health`` answers 200). It listens on
+    ``port`` (default: a free one); the same port again starts it where it was.
     """
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, **extra_env}
     subprocess.run([str(SERVICE_BIN / "flask"), "--app", "assistant.app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)

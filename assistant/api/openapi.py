@@ -189,7 +189,10 @@ SPEC: Dict[str, Any] = {
                     "responses": {"200": _json(ref("Site"), "The site and its standing")}},
         },
         "/api/health": {
-            "get": {"summary": "Database, Rasa and action server status",
+            "get": {"summary": "Database, Rasa and action server status; with scope=web only "
+                               "what this web host needs (the database)",
+                    "parameters": [{"name": "scope", "in": "query", "required": False,
+                                    "schema": {"type": "string", "enum": ["web"]}}],
                      "responses": {"200": _json(ref("Health"), "All parts answer"),
                                    "503": _json(ref("Health"), "A part is failing")}},
         },

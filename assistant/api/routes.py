@@ -201,17 +201,28 @@ def site() -> Response:
 @blueprint.get("/health")
 @limiter.exempt
 def health() -> Response:
-    """200 when the database, Rasa (with a model) and the action server all answer."""
+    """200 when the database, Rasa (with a model) and the action server all answer.
+
+    ``?scope=web`` asks only for what this web host needs to serve (the database): the load
+    balancer's check, so that with Rasa down everywhere the hosts still answer (the chat's
+    apology and queue, the staff console) instead of the balancer's 503.
+    """
     failing = []
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         failing.append("database")
+    if request.args.get("scope") == "web":
+        return _health(failing)
     if current_rasa().model_loaded() is None:
         failing.append("rasa")
     try:
         requests.get(f"{current_app.config['ACTIONS_URL']}/health", timeout=3).raise_for_status()
     except requests.RequestException:
         failing.append("action_server")
+    return _health(failing)
+
+
+def _health(failing: list[str]) -> Response:
     status = 503 if failing else 200
     return jsonify(status="unavailable" if failing else "ok", failing=failing), status

@@ -7,8 +7,9 @@ from typing import Optional
 import click
 from flask.cli import AppGroup
 
+from assistant.extensions import db
 from assistant.models import TrainingStatus
-from assistant.training import pipeline
+from assistant.training import model_store, pipeline
 from assistant.training.workspace import workspace
 
 
@@ -42,6 +43,20 @@ def models() -> None:
     active = pipeline.active_model(space)
     for model in pipeline.models(space):
         click.echo(f"{'*' if active and model.name == active.name else ' '} {model.name}")
+
+
+@training.command("publish")
+@click.option("--once", is_flag=True, help="only when no model is published yet")
+def publish(once: bool) -> None:
+    """Publish the newest model in models/ for the Rasa servers to pull (a first start)."""
+    if once and model_store.published() is not None:
+        return
+    kept = pipeline.models(workspace())
+    if not kept:
+        raise click.ClickException("no model in models/: train one first (make train)")
+    model_store.publish(kept[0])
+    db.session.commit()
+    click.echo(f"{kept[0].name} is published")
 
 
 @training.command("activate")

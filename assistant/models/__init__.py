@@ -47,7 +47,13 @@ from assistant.models.staff import (
     conversation_labels,
     password_matches,
 )
-from assistant.models.training import ArticleRevision, AuditEvent, MessageReview, TrainingRun
+from assistant.models.training import (
+    ArticleRevision,
+    AuditEvent,
+    MessageReview,
+    PublishedModel,
+    TrainingRun,
+)
 from assistant.models.visits import VisitRequest, VisitStatus
 
 __all__ = [
@@ -59,6 +65,6 @@ __all__ = [
     "SITE_LENGTH", "SourceCheck",
     "State", "StrEnum",
     "Ticket", "TicketStatus",
-    "TrainingRun", "TrainingStatus", "User", "VisitRequest", "VisitStatus", "as_utc", "checked_language", "conversation_labels",
+    "PublishedModel", "TrainingRun", "TrainingStatus", "User", "VisitRequest", "VisitStatus", "as_utc", "checked_language", "conversation_labels",
     "known_language", "main_topic", "parse_id", "password_matches", "status_column", "utcnow",
 ]

@@ -1,12 +1,13 @@
-"""Trainers' and editors' records: message reviews, training runs, article revisions, audit log."""
+"""Trainers' and editors' records: message reviews, training runs, the accepted model,
+article revisions, audit log."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from assistant.models.base import Base, ReviewOutcome, TrainingStatus, status_column, utcnow
 
@@ -76,3 +77,18 @@ class TrainingRun(Base):
     finished_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[Optional[User]] = relationship("User")
+
+
+class PublishedModel(Base):
+    """The accepted Rasa model, which every Rasa server pulls (one row; see ``model_store``).
+
+    ``data`` is loaded only when read, so an unchanged-model check costs no 40 MB.
+    """
+
+    __tablename__ = "published_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

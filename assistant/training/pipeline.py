@@ -4,10 +4,12 @@ A candidate is evaluated against the active model and activated only if no overa
 per-language figure drops by more than the margin. A run goes queued -> running ->
 activated | refused | failed, with its current step and a log in ``TrainingRun`` (the
 console shows them as they change). The console queues a run as a ``train`` job; the worker
-process (``flask jobs work``) runs it, never a web process. Activation loads the model into
-the running Rasa server through its HTTP API (``PUT /model``: the old model answers until
-the new one is ready) and keeps the file in ``models/`` (the newest file there is what
-``rasa run`` loads after a restart). Earlier models stay, for rollback.
+process (``flask jobs work``) runs it, never a web process. Activation keeps the file in
+``models/`` and either publishes it for every Rasa server to pull (``model_store``: the
+scale-out profile, several hosts) or loads it into the running Rasa server through its HTTP
+API (``PUT /model``, one machine; the newest file in ``models/`` is what ``rasa run`` loads
+after a restart). Either way the old model answers until the new one is ready. Earlier
+models stay, for rollback.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from assistant.extensions import db
 from assistant.models import Job, TrainingRun, TrainingStatus, User, as_utc, utcnow
 from assistant.rasa import current_rasa
 from assistant.records import audit
+from assistant.training import model_store
 from assistant.training.evaluation import (
     EvaluationError,
     compare,
@@ -174,7 +177,11 @@ def execute(run_id: int, points: float) -> TrainingRun:
 
 
 def activate(model: Path, user: Optional[User], run: Optional[TrainingRun] = None) -> Path:
-    """Serve ``model`` now (Rasa ``PUT /model``) and after restarts (newest in ``models/``)."""
+    """Serve ``model`` now and after restarts.
+
+    With a model server (``model_store.pulled()``) it is published for every Rasa server to
+    pull; otherwise it is loaded with ``PUT /model`` and is the newest file in ``models/``.
+    """
     space = workspace()
     if not model.exists():
         raise TrainingError(f"no model file {model}")
@@ -186,10 +193,13 @@ def activate(model: Path, user: Optional[User], run: Optional[TrainingRun] = Non
         if run is not None:
             run.candidate = str(kept)
     os.utime(kept)  # newest: a restarted `rasa run --model models` loads it
-    try:
-        current_rasa().load_model(str(kept.resolve()))
-    except requests.RequestException as error:
-        raise TrainingError(f"Rasa did not load {kept.name}: {error}") from error
+    if model_store.pulled():
+        model_store.publish(kept)  # every Rasa server pulls it within its pull interval
+    else:
+        try:
+            current_rasa().load_model(str(kept.resolve()))
+        except requests.RequestException as error:
+            raise TrainingError(f"Rasa did not load {kept.name}: {error}") from error
     audit.record(user or (run.user if run else None), "model activated", kept.name,
                  run=run.id if run else None)
     db.session.commit()

@@ -13,11 +13,12 @@ from scripts.supervise import read_procfile
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 HOSTS = {"WEB_HOST": "10.0.0.2", "RASA_HOST": "10.0.0.3", "ACTIONS_HOST": "10.0.0.4",
-         "ACTIONS_URL": "http://10.0.0.4:5055"}
+         "ACTIONS_URL": "http://10.0.0.4:5055", "MODEL_SERVER_URL": "http://10.0.0.9/api/model"}
 PORTS = {"PORT": "8000", "RASA_PORT": "5005", "RASA_PORT_2": "5006", "ACTIONS_PORT": "5055",
          "WEB_WORKERS": "2"}
 # Stands in for gunicorn, rasa and flask: prints what it was started with.
-STUB = '#!/bin/sh\necho "ACTIONS_URL=$ACTIONS_URL SANIC_HOST=$SANIC_HOST $*"\n'
+STUB = ('#!/bin/sh\necho "ACTIONS_URL=$ACTIONS_URL MODEL_SERVER_URL=$MODEL_SERVER_URL '
+        'SANIC_HOST=$SANIC_HOST $*"\n')
 
 
 @pytest.fixture
@@ -98,6 +99,7 @@ def test_the_procfiles_bind_where_the_settings_say(procfile, tmp_path):
     assert "SANIC_HOST=10.0.0.4" in started["actions"]
     if procfile == "Procfile.scale":  # Rasa reaches the action server at ACTIONS_URL
         assert all("ACTIONS_URL=http://10.0.0.4:5055 " in line for line in rasa)
+        assert all("MODEL_SERVER_URL=http://10.0.0.9/api/model " in line for line in rasa)
 
 
 @pytest.mark.parametrize("procfile", ["Procfile", "Procfile.scale"])
@@ -109,6 +111,7 @@ def test_the_procfiles_default_to_loopback(procfile, tmp_path):
     assert "SANIC_HOST=127.0.0.1" in started["actions"]
     if procfile == "Procfile.scale":
         assert all("ACTIONS_URL=http://127.0.0.1:5055 " in line for line in rasa)
+        assert all("MODEL_SERVER_URL=http://127.0.0.1:8000/api/model " in line for line in rasa)
 
 
 READ_ENDPOINTS = """
@@ -117,7 +120,8 @@ from rasa.core.utils import AvailableEndpoints
 found = AvailableEndpoints.read_endpoints("endpoints.scale.yml")
 print(json.dumps({"action": found.action.url,
                   "tracker": [found.tracker_store.url, found.tracker_store.kwargs],
-                  "lock": [found.lock_store.url, found.lock_store.kwargs]}))
+                  "lock": [found.lock_store.url, found.lock_store.kwargs],
+                  "model": [found.model.url, found.model.headers, found.model.kwargs]}))
 """
 
 
@@ -125,7 +129,8 @@ def test_rasa_reads_every_address_of_the_scale_endpoints_from_the_environment():
     env = {**os.environ, "ACTIONS_URL": "http://10.0.0.4:5055", "RASA_DB_HOST": "10.0.0.5",
            "RASA_DB_PORT": "5433", "RASA_DB_NAME": "rasa", "RASA_DB_USER": "rasa",
            "RASA_DB_PASSWORD": "secret", "REDIS_HOST": "10.0.0.6", "REDIS_PORT": "6380",
-           "REDIS_LOCK_DB": "1", "RASA_TELEMETRY_ENABLED": "false"}
+           "REDIS_LOCK_DB": "1", "MODEL_SERVER_URL": "http://10.0.0.2:8000/api/model",
+           "MODEL_SERVER_TOKEN": "key", "RASA_TELEMETRY_ENABLED": "false"}
     output = subprocess.run([str(RASA_PYTHON), "-c", READ_ENDPOINTS], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=True, timeout=120).stdout
     endpoints = json.loads(output.strip().splitlines()[-1])
@@ -134,3 +139,6 @@ def test_rasa_reads_every_address_of_the_scale_endpoints_from_the_environment():
                                                  "db": "rasa", "username": "rasa",
                                                  "password": "secret"}]
     assert endpoints["lock"] == ["10.0.0.6", {"port": "6380", "db": "1"}]
+    assert endpoints["model"] == ["http://10.0.0.2:8000/api/model",
+                                  {"Authorization": "Bearer key"},
+                                  {"wait_time_between_pulls": 30}]

@@ -3,8 +3,6 @@ and the API document answer; changes reach them from this process and from other
 streams are capped per client address and per conversation."""
 
 import json
-import queue
-import threading
 import time
 
 import pytest
@@ -17,6 +15,7 @@ from assistant.models import Message, Sender
 from scripts.servers import gunicorn_service
 from tests.service.conftest import NO_RASA, make_app
 from tests.support.browser import chat_in_widget, chromium, live_server
+from tests.support.event_stream import OpenStream, new_chat
 from tests.support.fake_services import fake_rasa_server
 
 OPEN_STREAMS = 200  # 25 times the 8 request threads the service had before
@@ -32,44 +31,6 @@ def answers(url):
 def client_address(number):
     """A distinct client address, as the trusted proxy in front would forward it."""
     return {"X-Forwarded-For": f"10.{number // 250}.{number % 250}.1"}
-
-
-def new_chat(url):
-    """A chat started through the API: (its id, its access token)."""
-    started = requests.post(f"{url}/api/conversations", timeout=10).json()
-    return started["id"], started["access_token"]
-
-
-class OpenStream:
-    """An event stream read line by line in a thread of its own (as the widget opens it)."""
-
-    def __init__(self, url, chat, headers=None):
-        conversation, token = chat
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.response = requests.get(f"{url}/api/conversations/{conversation}/events",
-                                     params={"access_token": token}, headers=headers,
-                                     stream=True, timeout=60)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        try:
-            for line in self.response.iter_lines(decode_unicode=True):
-                self.lines.put(line)
-        except requests.RequestException:
-            pass
-
-    def next_data(self, event, timeout=10.0):
-        """The data line of the next ``event:`` of this kind."""
-        wanted = False
-        while True:
-            line = self.lines.get(timeout=timeout)
-            if line == f"event: {event}":
-                wanted = True
-            elif wanted and line.startswith("data: "):
-                return line[len("data: "):]
-
-    def close(self):
-        self.response.close()
 
 
 @pytest.fixture(scope="module")

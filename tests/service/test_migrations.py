@@ -92,6 +92,8 @@ def rows(n):
                            "reminder_sent_at": NOW, "created_at": NOW},
         "probe_results": {"checked_at": NOW, "ok": n % 2 == 0, "failed_part": "rasa",
                           "latency_ms": 120, "detail": None},
+        "published_models": {"id": n, "name": f"model-{n}.tar.gz", "sha256": f"{n:064x}",
+                             "data": b"\x1f\x8b model", "published_at": NOW},
     }
 
 

@@ -75,3 +75,13 @@ def test_event_streams_have_their_own_limit(tmp_path):
     # Streams do not use up the address's budget for the rest of the API.
     messages = f"/api/conversations/{conversation}/messages"
     assert [client.get(messages, headers=user).status_code for _ in range(4)] == [200] * 4
+
+
+def test_the_scheme_is_the_one_the_proxy_forwards(tmp_path):
+    """A TLS-terminating proxy says https: a page at https://<the service's host> is then
+    the center's own site (the service itself was reached over http)."""
+    client = app_behind(tmp_path, 1).test_client()
+    page = {"Origin": "https://localhost"}
+    assert client.get("/api/site", headers=page).get_json()["site"] == "https://localhost"
+    forwarded = {**page, "X-Forwarded-Proto": "https"}
+    assert client.get("/api/site", headers=forwarded).get_json()["site"] is None

@@ -37,6 +37,7 @@ UNDOCUMENTED = {
     "/webchat/widget.js": "the widget's script (webchat/widget/*.js served as one file)",
     "/webchat/<path:filename>": "the widget's static files (widget.css, page styles)",
     "/static/<path:filename>": "Flask's default static folder; the service has none",
+    "/api/model": "the accepted model, for the Rasa servers' model pulling (MODEL_SERVER_TOKEN)",
 }
 # Ids no handler expects, besides the ones hypothesis makes up.
 ODD_IDS = ["0", "-1", str(2**63), "9" * 400, "x" * 5000, "é" * 40, "ข้อความ", "🙂",
@@ -339,6 +340,9 @@ def public_outcomes(app, client):
         assert "Set-Cookie" not in response.headers
         yield f"LINE webhook, {label}", WEBHOOK, "POST", response.status_code
 
+    yield "pull the model (no model server)", "/api/model", "GET", \
+        client.get("/api/model").status_code
+
     erased = client.delete(url)
     yield "erase", "/api/conversations/<conversation_id>", "DELETE", erased.status_code
     yield "open the rating link of an erased chat", "/rate/<token>", "GET", \
@@ -354,7 +358,7 @@ def public_outcomes(app, client):
 EXPECTED = {"start": 201, "open a forged link": 404, "rate by link without CSRF token": 400,
             "rate by a forged link": 404, "LINE webhook, unsigned": 400,
             "LINE webhook, forged signature": 400, "open the rating link of an erased chat": 404,
-            "wrong method": 405}  # all others: 200
+            "pull the model (no model server)": 404, "wrong method": 405}  # all others: 200
 
 
 @pytest.mark.parametrize("role", [None, STAFF, TRAINER, ADMIN])

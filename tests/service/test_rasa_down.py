@@ -40,3 +40,10 @@ def test_health_names_the_failing_parts(offline_client):
     response = client.get("/api/health")
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["rasa", "action_server"]
+
+
+def test_the_web_scope_of_health_asks_only_the_database(offline_client):
+    """The load balancer's check: with Rasa down the host still serves (apology, console)."""
+    _, client = offline_client
+    response = client.get("/api/health?scope=web")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "failing": []}
