@@ -2,8 +2,9 @@
 
 Only web chats count (other channels have no site). Per site, as for the whole report: chats
 by the moment they started, ratings by the moment the chat closed, and each chat started in
-the period under its main topic (kept when the transcript is erased). The center's own site is always listed, then the others by
-chats (most first). Sites are named as ``PARTNER_SITES`` names them now.
+the period under its main topic (kept when the transcript is erased). The center's own
+site is always listed, then the others by chats (most first). Sites are named as
+``PARTNER_SITES`` names them now.
 """
 
 from __future__ import annotations
