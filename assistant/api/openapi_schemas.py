@@ -27,7 +27,11 @@ SCHEMAS: Dict[str, Any] = {
               "enum": ["bot", "waiting_for_staff", "with_staff", "closed"]},
     "UserMessage": {"type": "object", "properties": {
         "text": {"type": "string", "minLength": 1},  # maxLength: the setting
-        "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"}},
+        "payload": {"type": "string", "pattern": "^/[a-z_]+(\\{.*\\})?$"},
+        "client_id": {"type": "string", "format": "uuid",
+                      "description": "A UUID the client makes for this message and sends "
+                                     "again if it retries: the message is stored once and the "
+                                     "retry gets its replies."}},
         "oneOf": [{"required": ["text"]}, {"required": ["payload"]}],
         "description": "Exactly one of text and payload. Text starting with / is a "
                        "payload to Rasa and gets the same checks: a known intent, domain "

@@ -104,8 +104,9 @@ def post_message(conversation_id: str) -> Response:
     conversation = conversations.find(conversation_id)
     text_, payload = messages.validate_input(
         without_nul(body.get("text")), without_nul(body.get("payload")), max_text_length())
+    sent_as = messages.client_message_id(without_nul(body.get("client_id")))
     replies = messages.post_user_message(conversation, text_, payload, current_rasa(),
-                                         handoff_check=handoff_allowed)
+                                         external_id=sent_as, handoff_check=handoff_allowed)
     return jsonify(conversation_reply(conversation, replies)), 200
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import Any, Dict, List, Optional, Protocol
 
 import requests
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from assistant.chat import conversations, events, handoffs, offline, visits
 from assistant.chat.domain import entities, intents
@@ -116,15 +119,31 @@ def validate_text(text: Any, max_length: int) -> str:
     return text.strip()
 
 
+def client_message_id(value: Any) -> Optional[str]:
+    """The stored id of an API message from its ``client_id`` (a UUID), or a 422 error."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            return f"web:{uuid.UUID(value)}"
+    except ValueError:
+        pass
+    raise ConversationError(422, "invalid_client_id", '"client_id" must be a UUID.')
+
+
 def post_user_message(conversation: Conversation, text: str, payload: Optional[str],
                       rasa: Bot, external_id: Optional[str] = None,
                       handoff_check: Optional[handoffs.HandoffCheck] = None) -> List[Message]:
     """Store the user's message, forward it if the bot is answering; return the replies.
 
-    ``external_id`` is the channel's id of the event (LINE), kept so it is stored once;
-    ``handoff_check`` the channel's limit on new waits for staff (``handoffs``).
+    ``external_id`` is the channel's id of the message (a LINE event, a widget's
+    ``client_id``): a message sent again with it is stored once (``_sent_again``).
+    ``handoff_check`` is the channel's limit on new waits for staff (``handoffs``).
     """
     guess = detect_language(text) if payload is None else None
+    earlier = _stored_as(external_id)
+    if earlier is not None:
+        return _sent_again(conversation, earlier, rasa, handoff_check)
     conversations.claim(conversation)
     rating = RATING_PAYLOAD.match(payload or "")
     if conversation.state == State.CLOSED and not rating:
@@ -136,9 +155,46 @@ def post_user_message(conversation: Conversation, text: str, payload: Optional[s
     db.session.add(Message(conversation=conversation, sender=Sender.USER, text=text,
                            payload=payload, language=guess.language if guess else None,
                            external_id=external_id))
-    db.session.commit()  # stored before it goes anywhere
+    try:
+        db.session.commit()  # stored before it goes anywhere
+    except IntegrityError:  # the same message, sent again at the same moment, came first
+        db.session.rollback()
+        earlier = _stored_as(external_id)
+        if earlier is None:
+            raise
+        return _sent_again(conversation, earlier, rasa, handoff_check)
     if rating:
         return [conversations.rate(conversation, int(rating.group(1)))]
+    return _answer(conversation, text, rasa, handoff_check)
+
+
+def _stored_as(external_id: Optional[str]) -> Optional[Message]:
+    """The message stored with ``external_id``, if any."""
+    if external_id is None:
+        return None
+    return db.session.scalar(select(Message).where(Message.external_id == external_id))
+
+
+def _sent_again(conversation: Conversation, earlier: Message, rasa: Bot,
+                handoff_check: Optional[handoffs.HandoffCheck]) -> List[Message]:
+    """A message the client sent again (its first request failed on the way back).
+
+    Nothing is stored twice: the replies stored since are returned; if there are none and the
+    bot still has the chat (the first attempt died before Rasa answered), it is answered now.
+    """
+    if earlier.conversation_id != conversation.id:
+        raise ConversationError(409, "client_id_used",
+                                "This client_id belongs to another conversation.")
+    replies = conversations.replies_after(conversation.id, earlier.id)
+    if replies or conversation.state != State.BOT or earlier.payload is not None:
+        return replies
+    conversations.claim(conversation)
+    return _answer(conversation, earlier.text, rasa, handoff_check)
+
+
+def _answer(conversation: Conversation, text: str, rasa: Bot,
+            handoff_check: Optional[handoffs.HandoffCheck]) -> List[Message]:
+    """Forward a stored message to Rasa (or leave it for staff); the replies stored."""
     if conversation.state != State.BOT:
         conversations.claim(conversation)
         registered = offline.take_email(conversation, text)

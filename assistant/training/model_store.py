@@ -39,3 +39,21 @@ def publish(model: Path) -> PublishedModel:
 def published() -> Optional[PublishedModel]:
     """The accepted model (its bytes are read only when used), or None before the first."""
     return db.session.scalar(select(PublishedModel).order_by(PublishedModel.id.desc()).limit(1))
+
+
+def local_copy(folder: Path) -> Optional[Path]:
+    """The accepted model as a file in ``folder`` (written there if missing), or None.
+
+    A model's file name is unique (trained models are named by run and time), so a file of
+    that name is that model.
+    """
+    model = published()
+    if model is None:
+        return None
+    path = folder / model.name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(model.data)
+        partial.replace(path)
+    return path

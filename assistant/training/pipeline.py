@@ -53,7 +53,13 @@ class TrainingError(RuntimeError):
 
 
 def active_model(space: Workspace) -> Optional[Path]:
-    """The model the running Rasa server serves, found in ``models/``."""
+    """The model the Rasa servers serve, as a file in ``models/``.
+
+    With a model server it is the published one, written to ``models/`` when this host never
+    had it (trained on another host); otherwise the one the running Rasa server loaded.
+    """
+    if model_store.pulled():
+        return model_store.local_copy(space.models)
     loaded = current_rasa().model_loaded()
     if not loaded:
         return None

@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 from assistant.training import model_store, pipeline
+from assistant.training.workspace import workspace
 from tests.service.conftest import NO_RASA, make_app
 
 TOKEN = "model-key"
@@ -86,3 +87,16 @@ def test_without_a_model_server_token_there_is_no_model_server(project, tmp_path
         model_store.publish(project / "models" / "first.tar.gz")
     assert app.test_client().get("/api/model", headers={"Authorization": "Bearer "}
                                  ).status_code == 404
+
+
+def test_a_host_that_never_had_the_accepted_model_gets_it_as_its_gate_baseline(
+        app, module_database, project, tmp_path):
+    accepted = project / "models" / "second.tar.gz"
+    with app.app_context():
+        pipeline.activate(accepted, None)
+    other_host = make_app(module_database, NO_RASA, NO_RASA, training_root=tmp_path,
+                          model_server_token=TOKEN)
+    with other_host.app_context():
+        baseline = pipeline.active_model(workspace())
+    assert baseline == tmp_path / "models" / "second.tar.gz"
+    assert baseline.read_bytes() == accepted.read_bytes()

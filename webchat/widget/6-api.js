@@ -92,12 +92,34 @@ function renderControls() {
   renderWait();
 }
 
+// A UUID v4 for a message's client_id (crypto.randomUUID needs a secure page).
+function newClientId() {
+  var bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+}
+
+var RESEND_DELAYS_MS = [2000, 5000];
+
+// POSTs a message; when no answer of the API came back (the network, or a gateway error
+// page), sends it again with the same client_id: the service stores it once.
+function postMessage(id, body, attempt) {
+  return api("/conversations/" + id + "/messages", body).catch(function (failure) {
+    var answered = failure && failure.error;
+    if (answered || attempt >= RESEND_DELAYS_MS.length) throw failure;
+    return new Promise(function (resolve) { setTimeout(resolve, RESEND_DELAYS_MS[attempt]); })
+      .then(function () { return postMessage(id, body, attempt + 1); });
+  });
+}
+
 function sendMessage(body, shownText) {
   remember({ sender: "user", text: shownText, created_at: new Date().toISOString() });
   scrollToEnd();
   typing.hidden = false;
+  body.client_id = newClientId();
   return ensureConversation()
-    .then(function (id) { return api("/conversations/" + id + "/messages", body); })
+    .then(function (id) { return postMessage(id, body, 0); })
     .then(function (data) {
       if (body.text) followLanguage(data.language);
       showReplies(data);
