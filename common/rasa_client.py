@@ -14,6 +14,9 @@ from typing import Any, Dict, List, Optional
 import requests
 
 METADATA_KIND = "reply_metadata"
+# Seconds to open a connection: on a private network it takes milliseconds, so a server
+# that has not accepted by then is unreachable (a host cut off drops packets silently).
+CONNECT_SECONDS = 3.0
 
 
 @dataclass
@@ -49,7 +52,7 @@ class RasaClient:
         every call of Rasa's HTTP API; the REST channel's webhook needs none.
         """
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        self.timeout = (min(CONNECT_SECONDS, timeout), timeout)  # (connect, read)
         self.auth_token = auth_token
         self._session = requests.Session()
 

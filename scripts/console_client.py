@@ -26,8 +26,10 @@ def create_account(database_url: str, email: str, password: str, role: str = "st
 class ConsoleClient:
     """A logged-in staff member of a running web service at ``base_url``."""
 
-    def __init__(self, base_url: str, email: str, password: str, timeout: float = 30.0) -> None:
-        """Log in through the console's login form; keep the session's CSRF token."""
+    def __init__(self, base_url: str, email: str, password: str, timeout: float = 30.0,
+                 home: str = "/console/") -> None:
+        """Log in through the console's login form; keep the CSRF token of ``home`` (a page
+        the account's role may open)."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._session = requests.Session()
@@ -35,7 +37,9 @@ class ConsoleClient:
         response = self._post("/console/login", {"email": email, "password": password})
         if response.is_redirect is False or "/login" in response.headers.get("Location", ""):
             raise RuntimeError(f"console login refused for {email}")
-        self._token = self._csrf_token("/console/")
+        self._token = self._csrf_token(home)
+        # Which host signed them in, behind a load balancer that says (X-Served-By).
+        self.served_by = response.headers.get("X-Served-By", "")
 
     def _csrf_token(self, form_page: str) -> str:
         page = self._session.get(self.base_url + form_page, timeout=self.timeout)
@@ -59,3 +63,12 @@ class ConsoleClient:
     def reply(self, conversation_id: str, text: str) -> None:
         """Send ``text`` to the user (the conversation must be taken over)."""
         self._post(f"/console/conversations/{conversation_id}/reply", {"text": text})
+
+    def start_training(self) -> int:
+        """Queue a training run (Console > Training); its id."""
+        self._token = self._csrf_token("/console/training/runs")
+        location = self._post("/console/training/runs", {}).headers["Location"]
+        found = re.search(r"/runs/(\d+)$", location)
+        if found is None:
+            raise RuntimeError(f"no training run started: redirected to {location}")
+        return int(found.group(1))

@@ -9,6 +9,10 @@ The Procfile stays the one list of processes; each line runs through ``bash -c``
 ``${VAR:-default}`` and ``${VAR:+...}`` expansions work as under honcho, and bash replaces
 itself with the command (one simple command), so supervisord's pid is the server's own.
 Status: ``.venv/bin/supervisorctl -c var/supervisor/Procfile.conf status``.
+
+``--env-file FILE`` (repeatable, in order) sources bash files of settings first, as the roles
+of a host do (``deploy/roles/``): every variable they set is exported to the programs, and
+one that stops (``${VAR:?message}``) stops the start with its message.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ import secrets
 import shlex
 import shutil
 import socket
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / "var" / "supervisor"
@@ -173,6 +178,23 @@ def _listening(path: Path) -> bool:
     return True
 
 
+def settings_from(env_files: Sequence[Path],
+                  base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    """The environment after sourcing ``env_files`` in order with bash (``set -a``).
+
+    It starts from ``base`` (default: this process's environment).
+    """
+    script = 'set -a; for file in "$@"; do . "$file" || exit 1; done; env -0'
+    done = subprocess.run(["bash", "-c", script, "env-files", *map(str, env_files)],
+                          capture_output=True, cwd=ROOT, check=False,
+                          env=dict(os.environ if base is None else base))
+    if done.returncode != 0:
+        raise ValueError(done.stderr.decode("utf-8", "replace").strip()
+                         or f"an env file failed: {' '.join(map(str, env_files))}")
+    pairs = (item.split("=", 1) for item in done.stdout.decode("utf-8").split("\0") if item)
+    return {name: value for name, value in pairs if name not in {"_", "SHLVL", "PWD"}}
+
+
 def supervisor_bin(name: str) -> str:
     """``supervisord`` or ``supervisorctl`` of this Python's environment (else from PATH)."""
     beside = Path(sys.executable).parent / name
@@ -194,10 +216,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="configuration, socket and pid file (default var/supervisor)")
     parser.add_argument("--log-dir", type=Path, default=LOG_DIR,
                         help="one log per process and supervisord.log (default var/log)")
+    parser.add_argument("--env-file", type=Path, action="append", default=[],
+                        help="a bash file of settings to source first (repeatable, in order)")
     parser.add_argument("--print", action="store_true",
                         help="print the configuration's path instead of starting supervisord")
     args = parser.parse_args(argv)
     try:
+        if args.env_file:
+            os.environ.update(settings_from(args.env_file))
         config = write_config(args.procfile, args.run_dir, args.log_dir, args.names)
     except (OSError, ValueError, RuntimeError) as error:
         print(f"supervise: {error}", file=sys.stderr)

@@ -4,11 +4,14 @@ With Rasa's tracker store in PostgreSQL and its lock store in Redis (the scale-o
 ``endpoints.scale.yml``), any server can answer any conversation. Each conversation goes to
 "its" server first (a stable hash of its id spreads conversations evenly), and to the next
 one when that server does not accept connections: a killed or restarting server loses no
-message. With one URL this is exactly one ``RasaClient``.
+message. A server that refused or did not accept in time is tried last for the next
+``DOWN_SECONDS``, so an unreachable host costs one connect timeout, not one per message.
+With one URL this is exactly one ``RasaClient``.
 """
 
 from __future__ import annotations
 
+import time
 import zlib
 from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
 
@@ -17,6 +20,7 @@ import requests
 from common.rasa_client import RasaClient, Reply
 
 Result = TypeVar("Result")
+DOWN_SECONDS = 15.0
 
 
 class RasaPool:
@@ -28,6 +32,7 @@ class RasaPool:
         if not base_urls:
             raise ValueError("at least one Rasa server URL is needed")
         self.clients = [RasaClient(url, timeout, auth_token) for url in base_urls]
+        self._down_until: Dict[str, float] = {}
 
     @property
     def base_url(self) -> str:
@@ -36,7 +41,9 @@ class RasaPool:
 
     def _order(self, sender: str) -> List[RasaClient]:
         start = zlib.crc32(sender.encode("utf-8")) % len(self.clients)
-        return self.clients[start:] + self.clients[:start]
+        order = self.clients[start:] + self.clients[:start]
+        now = time.monotonic()
+        return sorted(order, key=lambda c: self._down_until.get(c.base_url, 0.0) > now)
 
     def _first_answer(self, clients: List[RasaClient],
                       call: Callable[[RasaClient], Result]) -> Result:
@@ -46,6 +53,7 @@ class RasaPool:
                 return call(client)
             except requests.ConnectionError as refused:  # down: the next one answers
                 error = refused
+                self._down_until[client.base_url] = time.monotonic() + DOWN_SECONDS
         assert error is not None
         raise error
 

@@ -98,5 +98,5 @@ def test_a_host_that_never_had_the_accepted_model_gets_it_as_its_gate_baseline(
                           model_server_token=TOKEN)
     with other_host.app_context():
         baseline = pipeline.active_model(workspace())
-    assert baseline == tmp_path / "models" / "second.tar.gz"
+    assert baseline is not None and baseline == tmp_path / "models" / "second.tar.gz"
     assert baseline.read_bytes() == accepted.read_bytes()
