@@ -12,6 +12,9 @@ On SQLite (one machine, one process of each kind) there is nothing to share: the
 always granted. The job worker needs no lock: it claims each job row with a conditional
 ``UPDATE`` (``assistant/jobs.py``), so several workers share the jobs. See
 docs/operations.md, "Background jobs across hosts".
+
+:func:`waited` is the blocking kind, for work that must happen rather than be skipped (an
+edit of the shared training data): it waits for the lock, up to a timeout.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from typing import Iterator
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from assistant.extensions import db
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's error code when lock_timeout ran out
 
 
 def lock_key(name: str) -> int:
@@ -51,6 +57,43 @@ def held(name: str) -> Iterator[bool]:
     finally:
         if got:
             _release(connection, key)
+        connection.close()
+
+
+class LockTimeout(RuntimeError):
+    """Another host held the lock for longer than the caller would wait."""
+
+
+@contextmanager
+def waited(name: str, timeout_seconds: float) -> Iterator[None]:
+    """Hold lock ``name`` for the block, waiting for it up to ``timeout_seconds``.
+
+    ``pg_advisory_lock`` waits; ``lock_timeout``, set for this transaction only (so the
+    pooled connection keeps its default), makes PostgreSQL give up after the timeout, raised
+    here as :class:`LockTimeout`. On SQLite the block runs at once, as with :func:`held`.
+    """
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    key = lock_key(name)
+    connection = db.engine.connect()
+    try:
+        try:
+            connection.execute(text("SELECT set_config('lock_timeout', :wait, true)"),
+                               {"wait": f"{max(1, round(timeout_seconds * 1000))}ms"})
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()  # the session lock stays; the timeout setting ends here
+        except OperationalError as error:
+            connection.rollback()
+            if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            raise LockTimeout(f"{name} stayed locked for {timeout_seconds:g} s (busy elsewhere): "
+                              "try again") from error
+        try:
+            yield
+        finally:
+            _release(connection, key)
+    finally:
         connection.close()
 
 

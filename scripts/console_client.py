@@ -28,8 +28,10 @@ class ConsoleClient:
 
     def __init__(self, base_url: str, email: str, password: str, timeout: float = 30.0,
                  home: str = "/console/") -> None:
-        """Log in through the console's login form; keep the CSRF token of ``home`` (a page
-        the account's role may open)."""
+        """Log in through the console's login form; keep the CSRF token of ``home``.
+
+        ``home`` is a console page the account's role may open.
+        """
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._session = requests.Session()

@@ -1,7 +1,12 @@
-"""``flask training ...``: retrain and gate from the command line, list models, roll back."""
+"""``flask training ...``: retrain and gate, list models, roll back, the stored files.
+
+``flask training files ...`` lists, exports and clears the trainers' files stored in the
+database (``assistant.training.shared_files``).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import click
@@ -9,7 +14,7 @@ from flask.cli import AppGroup
 
 from assistant.extensions import db
 from assistant.models import TrainingStatus
-from assistant.training import model_store, pipeline
+from assistant.training import model_store, pipeline, shared_files
 from assistant.training.workspace import workspace
 
 
@@ -72,3 +77,44 @@ def activate(name: str) -> None:
     except pipeline.TrainingError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{name} is active")
+
+
+@training.group("files")
+def files() -> None:
+    """The trainers' files stored in the database (every host's console edits)."""
+
+
+@files.command("list")
+def list_files() -> None:
+    """Path, revision, last saved (when, by whom), and whether a release holds the copy."""
+    for row in shared_files.stored():
+        by = row.updated_by.email if row.updated_by else "-"
+        state = "in a release" if row.base_sha256 == row.sha256 else "not in a release yet"
+        click.echo(f"{row.path}  r{row.revision}  {row.updated_at:%Y-%m-%d %H:%M}  {by}  "
+                   f"{state}")
+
+
+@files.command("export")
+@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="the checkout to write into (default: TRAINING_ROOT)")
+@click.option("--force", is_flag=True,
+              help="also overwrite files the checkout changed since the stored copy's base")
+def export(target: Optional[Path], force: bool) -> None:
+    """Write the stored files into the checkout, for a release to commit them to git."""
+    done = shared_files.export(target or workspace().root, force)
+    for path in done.written:
+        click.echo(f"written    {path}")
+    for path in done.unchanged:
+        click.echo(f"unchanged  {path}")
+    for path in done.conflicts:
+        click.echo(f"CONFLICT   {path}: changed in the checkout and by trainers; merge by "
+                   "hand (or --force, then read git diff)")
+    if done.conflicts:
+        raise SystemExit(1)
+
+
+@files.command("clear")
+def clear() -> None:
+    """Drop the stored files a deployed release holds (exported, unchanged since)."""
+    for path in shared_files.clear():
+        click.echo(f"cleared  {path}")

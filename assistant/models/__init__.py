@@ -52,6 +52,7 @@ from assistant.models.training import (
     AuditEvent,
     MessageReview,
     PublishedModel,
+    TrainingFile,
     TrainingRun,
 )
 from assistant.models.visits import VisitRequest, VisitStatus
@@ -65,6 +66,6 @@ __all__ = [
     "SITE_LENGTH", "SourceCheck",
     "State", "StrEnum",
     "Ticket", "TicketStatus",
-    "PublishedModel", "TrainingRun", "TrainingStatus", "User", "VisitRequest", "VisitStatus", "as_utc", "checked_language", "conversation_labels",
+    "PublishedModel", "TrainingFile", "TrainingRun", "TrainingStatus", "User", "VisitRequest", "VisitStatus", "as_utc", "checked_language", "conversation_labels",
     "known_language", "main_topic", "parse_id", "password_matches", "status_column", "utcnow",
 ]

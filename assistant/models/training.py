@@ -1,5 +1,5 @@
 """Trainers' and editors' records: message reviews, training runs, the accepted model,
-article revisions, audit log."""
+the trainers' copies of the training data files, article revisions, audit log."""
 
 from __future__ import annotations
 
@@ -92,3 +92,24 @@ class PublishedModel(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TrainingFile(Base):
+    """A file of the training data as trainers last saved it, shared by every host.
+
+    ``path`` is relative to the workspace (``nlu_data/nlu/en/visa.yml``, ``domain.yml``);
+    ``base_sha256`` is the SHA-256 of the release's file this copy was made from (None: the
+    release has no such file), see ``assistant.training.shared_files``.
+    """
+
+    __tablename__ = "training_files"
+
+    path: Mapped[str] = mapped_column(String(300), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    base_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    updated_by: Mapped[Optional[User]] = relationship("User")

@@ -8,36 +8,41 @@ trainers wrote them; only the new lines are added. Examples go to the language's
 Each example line is made by :mod:`assistant.training.markup` (one line, no markup of the
 user's own, entities checked as Rasa reads them back).
 
-All writes go through :func:`editing`: an exclusive lock of the workspace (``fcntl.flock``
-on ``.training.lock``) around the read-modify-write, every file changed in memory first,
-then written to a temporary file in its folder and renamed over the old one. A step that
-fails leaves every file as it was: a new intent is written only with its example.
+All writes go through :func:`editing`: the edit lock across hosts (``shared_files``) and
+the workspace's lock on this host (``disk.locked``) around the read-modify-write, the
+trainers' latest files pulled from the database first, every file changed in memory, then
+stored in the database and written to disk together (``disk.replacing``). A step that fails
+leaves every file as it was, in the database and on disk: a new intent is written only with
+its example. Without a Flask application (the YAML layer used on its own) there is no
+database: the files on disk are all there is.
 """
 
 from __future__ import annotations
 
-import fcntl
 import io
-import os
 import re
-import tempfile
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
+from flask import has_app_context
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from assistant.extensions import db
+from assistant.models import User
+from assistant.training import disk, shared_files
 from assistant.training.markup import AnnotationError, Span, example_line
+from assistant.training.workspace import Workspace
 
 NEW_FILE = "from_conversations.yml"
-LOCK_FILE = ".training.lock"
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 LANGUAGE_FOLDERS = ("en", "th", "mixed")
-NEW_FILE_MODE = 0o644
+
+
 def _yaml(offset: int) -> YAML:
     yaml = YAML()  # round trip
     yaml.preserve_quotes = True
@@ -69,29 +74,14 @@ class YamlFile:
         return buffer.getvalue()
 
 
-def _temporary_copy(path: Path, text: str) -> Path:
-    """``text`` in a new file next to ``path`` (flushed to disk, ``path``'s mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else NEW_FILE_MODE
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(name, mode)
-    except BaseException:
-        os.unlink(name)
-        raise
-    return Path(name)
-
-
 class Edit:
     """The workspace's YAML files read and changed under its lock, written together."""
 
-    def __init__(self, root: Path) -> None:
-        """An edit of the workspace at ``root`` (resolved)."""
+    def __init__(self, root: Path, user: Optional[User], shared: bool) -> None:
+        """An edit of ``root`` (resolved) by ``user`` (None: a command); stored when ``shared``."""
         self.root = root
+        self.user = user
+        self.shared = shared
         self._files: dict[Path, YamlFile] = {}
         self._changed: list[YamlFile] = []
 
@@ -110,50 +100,44 @@ class Edit:
             self._changed.append(file)
 
     def commit(self) -> None:
-        """Every changed file to a temporary file first, then each renamed over the old one."""
-        staged: list[tuple[Path, Path]] = []
-        try:
-            for file in self._changed:
-                staged.append((_temporary_copy(file.path, file.dumps()), file.path))
-        except BaseException:
-            for temporary, _ in staged:
-                temporary.unlink(missing_ok=True)
-            raise
-        for temporary, path in staged:
-            os.replace(temporary, path)
-        for folder in {path.parent for _, path in staged}:  # the renames, on disk
-            descriptor = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
+        """Every changed file staged on disk, stored and committed, then renamed into place.
+
+        The commit stores whatever else the session holds with the files (audit events).
+        """
+        texts = {file.path: file.dumps() for file in self._changed}
+        with disk.replacing(texts):
+            if self.shared:
+                shared_files.push(Workspace(self.root), texts, self.user)
+                db.session.commit()
 
 
 _edits = threading.local()
 
 
 @contextmanager
-def editing(root: Path) -> Iterator[Edit]:
+def editing(root: Path, user: Optional[User] = None) -> Iterator[Edit]:
     """Edit the workspace at ``root``: locked, written atomically when the block succeeds.
 
-    The lock (``fcntl.flock`` on ``root/.training.lock``) excludes other threads and
-    processes; an ``editing`` inside another of the same thread joins it, so the outermost
-    block decides whether anything is written.
+    The locks exclude other hosts (with a database), threads and processes; an ``editing``
+    inside another of the same thread joins it, so the outermost block decides whether
+    anything is written, and whose edit it is (``user``). With a database the edit commits
+    the session: whatever the block added to it (audit events, reviews) is stored with it.
     """
     key = root.resolve()
     current: dict[Path, Edit] = _edits.__dict__.setdefault("current", {})
     if key in current:
         yield current[key]
         return
-    with open(key / LOCK_FILE, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        current[key] = edit = Edit(key)
+    shared = has_app_context()  # a database to share the files through
+    with shared_files.editing_lock() if shared else nullcontext(), disk.locked(key):
+        if shared:
+            shared_files.pull(Workspace(key))
+        current[key] = edit = Edit(key, user, shared)
         try:
             yield edit
             edit.commit()
         finally:
             del current[key]
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _examples(block: CommentedMap) -> list[str]:

@@ -1,5 +1,8 @@
 """Retrain and gate: validate, train a candidate, compare it, activate it unless it regresses.
 
+A run first pulls the trainers' files from the database (``shared_files``), so whichever
+host's worker runs it trains on every host's edits.
+
 A candidate is evaluated against the active model and activated only if no overall or
 per-language figure drops by more than the margin. A run goes queued -> running ->
 activated | refused | failed, with its current step and a log in ``TrainingRun`` (the
@@ -29,7 +32,7 @@ from assistant.extensions import db
 from assistant.models import Job, TrainingRun, TrainingStatus, User, as_utc, utcnow
 from assistant.rasa import current_rasa
 from assistant.records import audit
-from assistant.training import model_store
+from assistant.training import model_store, shared_files
 from assistant.training.evaluation import (
     EvaluationError,
     compare,
@@ -140,6 +143,9 @@ def execute(run_id: int, points: float) -> TrainingRun:
         progress.log("== the previous attempt was cut off (the worker stopped); starting again")
     run.status = TrainingStatus.RUNNING
     try:
+        progress.step("reading the trainers' latest files from the database")
+        for path in shared_files.pull(space):
+            progress.log(f"updated {path}")
         progress.step("validating the training data (rasa data validate)")
         rasa_command(["data", "validate", "--fail-on-warnings", "--data", "nlu_data",
                       "--domain", "domain.yml", "--config", "config.yml"], space.root,

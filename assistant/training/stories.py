@@ -5,7 +5,8 @@ intent Rasa predicted (or the one a trainer chose in the review inbox), and each
 bot ran. User text is redacted (``assistant.records.pii``) before it is written. A turn whose intent
 the trainer corrected keeps the bot's original actions: read the story before relying on it.
 User text is written as plain training text (``markup.training_text``: one line, no entity
-markup of its own); the file is changed under the workspace lock (``nlu_files.editing``).
+markup of its own); the file is changed as every training file is (``nlu_files.editing``:
+locked, stored in the database for every host, written atomically).
 """
 
 from __future__ import annotations

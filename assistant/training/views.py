@@ -21,10 +21,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from assistant.extensions import db
+from assistant.job_lock import LockTimeout
 from assistant.models import Message, MessageReview, ReviewOutcome, Role, TrainingRun
 from assistant.rasa import current_rasa
 from assistant.records import audit
-from assistant.training import pipeline
+from assistant.training import pipeline, shared_files
 from assistant.training.audit_text import action_text, details_text
 from assistant.training.evaluation import compare
 from assistant.training.forms import AnnotationForm, InboxFilterForm, TrainingForm
@@ -47,6 +48,12 @@ from nlu.segmentation import split_words
 blueprint = Blueprint("training", __name__, url_prefix="/console/training",
                       template_folder="templates")
 TRAINER_ROLES = (Role.TRAINER, Role.ADMIN)
+
+
+@blueprint.before_request
+def pull_training_data() -> None:
+    """The pages read the files as every host's trainers left them (SHA-256 compared first)."""
+    shared_files.pull(workspace())
 
 
 @blueprint.get("/")
@@ -80,7 +87,7 @@ def _save_annotation(message: Message, form: AnnotationForm) -> str:
     intent = (form.new_intent.data or "").strip() or form.intent.data or ""
     spans = _spans(form.spans.data or "[]")
     example_line(message.text, spans)  # refused before anything is read for writing
-    with editing(space.root):
+    with editing(space.root, current_user):  # the files, audit events and review together
         if form.new_intent.data:
             add_intent(space.domain, space.rules, intent,
                        {"en": form.answer_en.data or "", "th": form.answer_th.data or ""})
@@ -89,11 +96,10 @@ def _save_annotation(message: Message, form: AnnotationForm) -> str:
             raise AnnotationError(f"unknown intent {intent!r}")
         path, line = add_example(space.data, form.folder.data or "en", intent, message.text,
                                  spans)
-    audit.record(current_user, "example added", space.relative(path), intent=intent,
-                 example=line, message=message.id)
-    db.session.add(MessageReview(message_id=message.id, user_id=current_user.id,
-                                 outcome=ReviewOutcome.ANNOTATED, intent=intent))
-    db.session.commit()
+        audit.record(current_user, "example added", space.relative(path), intent=intent,
+                     example=line, message=message.id)
+        db.session.add(MessageReview(message_id=message.id, user_id=current_user.id,
+                                     outcome=ReviewOutcome.ANNOTATED, intent=intent))
     return f"Saved to {space.relative(path)}: {line}"
 
 
@@ -118,7 +124,7 @@ def annotate(message_id: int) -> Any:
         try:
             flash(_save_annotation(message, form), "info")
             return redirect(url_for("training.review_inbox"))
-        except AnnotationError as error:
+        except (AnnotationError, LockTimeout) as error:
             db.session.rollback()
             flash(f"Not saved: {error}", "error")
             status = 400
@@ -164,16 +170,18 @@ def make_story(conversation_id: str) -> Response:
     corrected = {m.text: str(r.intent) for m, r in db.session.execute(
         select(Message, MessageReview).join(MessageReview, MessageReview.message_id == Message.id)
         .where(Message.conversation_id == conversation_id, MessageReview.intent.is_not(None)))}
+    space = workspace()
+    name = f"conversation {conversation_id[:8]}"
     try:
         events = rasa.tracker(conversation_id).get("events") or []
-        name = f"conversation {conversation_id[:8]}"
-        path = save_test_story(workspace(), name, steps_from_tracker(events, corrected))
-    except (requests.RequestException, ValueError) as error:
+        with editing(space.root, current_user):  # the story and its audit event together
+            path = save_test_story(space, name, steps_from_tracker(events, corrected))
+            audit.record(current_user, "test story added", path, story=name,
+                         conversation=conversation_id)
+    except (requests.RequestException, ValueError, LockTimeout) as error:
+        db.session.rollback()
         flash(f"No test story made: {error}", "error")
     else:
-        audit.record(current_user, "test story added", path, story=name,
-                     conversation=conversation_id)
-        db.session.commit()
         flash(f"Test story “{name}” added to {path}.", "info")
     return redirect(request.referrer or url_for("training.review_inbox"))
 

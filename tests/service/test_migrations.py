@@ -94,6 +94,10 @@ def rows(n):
                           "latency_ms": 120, "detail": None},
         "published_models": {"id": n, "name": f"model-{n}.tar.gz", "sha256": f"{n:064x}",
                              "data": b"\x1f\x8b model", "published_at": NOW},
+        "training_files": {"path": f"nlu_data/nlu/th/file-{n}.yml",
+                           "text": "version: '3.1'\nnlu: []\n", "sha256": f"{n:064x}",
+                           "base_sha256": None, "revision": n, "updated_at": NOW,
+                           "updated_by_id": n},
     }
 
 

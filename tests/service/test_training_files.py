@@ -33,7 +33,7 @@ from tests.support.console_helpers import create_user, csrf_token, login
 
 NO_RASA = "http://127.0.0.1:9"  # annotation needs no bot
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-LOCK_FILE = ".training.lock"  # the workspace lock (assistant.training.nlu_files.LOCK_FILE)
+LOCK_FILE = ".training.lock"  # the workspace lock (assistant.training.disk.LOCK_FILE)
 PETS_EN = "Ask your landlord first."
 PETS_TH = "โปรดสอบถามเจ้าของห้องก่อนนะคะ"
 # Rasa's own reader: (text, intent, entities) of every example of each file.
