@@ -1,25 +1,11 @@
 """The four test hosts, built once for the module (skipped where namespaces cannot be made)."""
 
-import email
-import email.policy
-
 import pytest
 from aiosmtpd.controller import Controller
 
 from tests.hosts.cluster import SMTP_PORT, Cluster
 from tests.hosts.network import BRIDGE_ADDRESS, NetworkUnavailable
-
-
-class Mailbox:
-    """The mail server of the test network (aiosmtpd): every e-mail it received."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(email.message_from_bytes(envelope.content,
-                                                      policy=email.policy.default))
-        return "250 Message accepted"
+from tests.support.mail_capture import MailCapture
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +27,8 @@ def cluster():
 
 @pytest.fixture(scope="session")
 def mailbox(cluster):
-    handler = Mailbox()
+    """The mail server of the test network, on the test's own address."""
+    handler = MailCapture()
     controller = Controller(handler, hostname=BRIDGE_ADDRESS, port=SMTP_PORT)
     controller.start()
     yield handler
