@@ -21,7 +21,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 RASA_FILES := config.yml domain.yml endpoints.yml credentials.yml
 PYTHON_DIRS := assistant actions knowledge nlu common tests scripts
 
-.PHONY: help setup browser axe haproxy train migrate run test test-hosts lint imports typecheck validate kb-check kb-eval kb-watch postgres redis run-scale load load-streams pytest report demo rasa-tests eval bench tune lock clean
+.PHONY: help setup browser axe haproxy train migrate run test test-hosts lint imports typecheck validate kb-check kb-eval kb-watch postgres redis run-scale load load-streams capacity pytest report demo rasa-tests eval bench tune lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -114,6 +114,9 @@ load: setup train postgres redis ## Load test of the scale-out profile (50 users
 
 load-streams: setup train postgres redis ## Chat p95 with 500 open event streams vs none (scale-out profile) -> docs/benchmarks.md
 	$(SERVICE_VENV)/bin/python -m scripts.load.streams --record
+
+capacity: setup train postgres redis ## Chat turns/s per Rasa server and open streams per push process -> docs/benchmarks.md
+	$(SERVICE_VENV)/bin/python -m scripts.load.capacity --record
 
 redis: ## Use the Redis at 127.0.0.1:6379, or install and start Debian's
 	bash scripts/redis.sh

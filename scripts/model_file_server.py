@@ -22,8 +22,8 @@ def newest_model(directory: Path) -> Path:
 
 
 @contextmanager
-def model_file_server(model: Path) -> Iterator[str]:
-    """Serve ``model`` on a free loopback port; yields its URL."""
+def model_file_server(model: Path, port: int = 0) -> Iterator[str]:
+    """Serve ``model`` on loopback ``port`` (default: a free one); yields its URL."""
     data = model.read_bytes()
     etag = f'"{hashlib.sha256(data).hexdigest()}"'
 
@@ -41,7 +41,7 @@ def model_file_server(model: Path) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

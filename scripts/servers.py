@@ -39,11 +39,38 @@ class RunningAssistant:
         return ",".join(client.base_url for client in self.rasa_clients or [self.rasa])
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
+# Ports of ``SERVER_PORTS`` already handed out by ``free_port`` in this process.
+_GIVEN: set[int] = set()
+
+
+def _bind(port: int) -> Optional[int]:
+    """``port`` (0: any) if nobody listens on it right now, else None."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return None
         return int(sock.getsockname()[1])
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now.
+
+    Any free port, or with ``SERVER_PORTS=FIRST-LAST`` in the environment the first free one
+    of that range not handed out before (for machines where only some ports may be used).
+    """
+    span = os.environ.get("SERVER_PORTS")
+    if not span:
+        port = _bind(0)
+        assert port is not None  # the system picks one
+        return port
+    first, last = (int(end) for end in span.split("-"))
+    port = next((port for port in range(first, last + 1)
+                 if port not in _GIVEN and _bind(port)), None)
+    if port is None:
+        raise RuntimeError(f"no free port left in SERVER_PORTS={span}")
+    _GIVEN.add(port)
+    return port
 
 
 def _wait(check: Callable[[], bool], what: str, processes: List[subprocess.Popen]) -> None:
@@ -119,7 +146,7 @@ def assistant_servers(
     if "MODEL_SERVER_URL" not in env and _pulls_model(endpoints):
         served = ROOT / model
         env["MODEL_SERVER_URL"] = stand_in.enter_context(model_file_server(
-            served if served.is_file() else newest_model(served)))
+            served if served.is_file() else newest_model(served), free_port()))
         env.setdefault("MODEL_SERVER_TOKEN", "")
     processes = [start(f"actions-{actions_port}", [
         RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"])]

@@ -66,8 +66,8 @@ def run_locust(url: str, users: int, seconds: int, prefix: str,
         [str(SERVICE_BIN / "locust"), "-f", str(ROOT / "scripts/load/locustfile.py"),
          "--headless", "-u", str(users), "-r", "10", "-t", f"{seconds}s",
          "--host", url, "--csv", str(OUT / prefix), "--only-summary"],
-        cwd=ROOT, env={**os.environ, "LOAD_SENT_FILE": str(sent_file)}, check=False,
-        capture_output=True)
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "LOAD_SENT_FILE": str(sent_file)},
+        check=False, capture_output=True)
     with open(OUT / f"{prefix}_stats.csv", encoding="utf-8") as stats:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
     path = OUT / f"{prefix}_failures.csv"
@@ -85,28 +85,35 @@ def server_errors(failures: list[dict[str, str]]) -> int:
 
 
 @contextmanager
-def scale_profile(label: str, **service_settings: str
-                  ) -> Iterator[tuple[RunningAssistant, str, str]]:
-    """The scale-out profile on new PostgreSQL databases, dropped afterwards.
-
-    2 Rasa servers, 2 gunicorn workers, the measurement rate limits plus
-    ``service_settings``; yields the running servers, the service database URL and the
-    service's URL.
-    """
-    names = {kind: f"{kind}_{label}_{uuid.uuid4().hex[:8]}" for kind in ("service", "rasa")}
+def new_databases(label: str, kinds: Sequence[str]) -> Iterator[dict[str, str]]:
+    """New PostgreSQL databases, one per kind (its name by kind), dropped afterwards."""
+    names = {kind: f"{kind}_{label}_{uuid.uuid4().hex[:8]}" for kind in kinds}
     create_databases(list(names.values()))
-    database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
-    rasa_env, service_env = scale_profile_env(names["rasa"])
-    service_env.update(MEASUREMENT_RATE_LIMITS, **service_settings)
     try:
-        with assistant_servers(rasa_servers=2, endpoints="endpoints.scale.yml",
-                               extra_env=rasa_env) as running, \
-                web_service(running, database, workers=2, extra_env=service_env) as url:
-            yield running, database, url
+        yield names
     finally:
         with psycopg.connect(ADMIN, autocommit=True) as admin:
             for name in names.values():
                 admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def scale_profile(label: str, rasa_servers: int = 2, workers: int = 2, **service_settings: str
+                  ) -> Iterator[tuple[RunningAssistant, str, str]]:
+    """The scale-out profile on new PostgreSQL databases, dropped afterwards.
+
+    ``rasa_servers`` Rasa servers, ``workers`` gunicorn workers, the measurement rate limits
+    plus ``service_settings``; yields the running servers, the service database URL and the
+    service's URL.
+    """
+    with new_databases(label, ("service", "rasa")) as names:
+        database = f"postgresql://postgres@127.0.0.1:5432/{names['service']}"
+        rasa_env, service_env = scale_profile_env(names["rasa"])
+        service_env.update(MEASUREMENT_RATE_LIMITS, **service_settings)
+        with assistant_servers(rasa_servers=rasa_servers, endpoints="endpoints.scale.yml",
+                               extra_env=rasa_env) as running, \
+                web_service(running, database, workers=workers, extra_env=service_env) as url:
+            yield running, database, url
 
 
 def _stored_check(database: str, sent_file: Path) -> tuple[int, int]:

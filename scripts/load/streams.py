@@ -18,9 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -36,11 +38,17 @@ OPENING_AT_ONCE = 20
 
 @dataclass
 class StreamTally:
-    """What the held streams saw."""
+    """What the held streams saw.
+
+    ``chats``: the chat (id, access token) of each stream; ``arrived``: when
+    (``time.perf_counter()``) each message text arrived on a stream.
+    """
 
     opened: int = 0
     reconnects: int = 0
     errors: list[str] = field(default_factory=list)
+    chats: list[tuple[str, str]] = field(default_factory=list)
+    arrived: dict[str, float] = field(default_factory=dict)
 
 
 def client_address(number: int) -> str:
@@ -51,13 +59,18 @@ def client_address(number: int) -> str:
 async def _hold(session: aiohttp.ClientSession, url: str, number: int, tally: StreamTally,
                 stop: asyncio.Event, opening: asyncio.Semaphore) -> None:
     headers = {"X-Forwarded-For": client_address(number)}
-    async with opening:  # widgets open over time, not all in the same millisecond
-        async with session.post(f"{url}/api/conversations", headers=headers) as response:
-            if response.status != 201:
-                tally.errors.append(f"stream {number}: new chat HTTP {response.status}")
-                return
-            started = await response.json()
+    try:
+        async with opening:  # widgets open over time, not all in the same millisecond
+            async with session.post(f"{url}/api/conversations", headers=headers) as response:
+                if response.status != 201:
+                    tally.errors.append(f"stream {number}: new chat HTTP {response.status}")
+                    return
+                started = await response.json()
+    except aiohttp.ClientError as error:
+        tally.errors.append(f"stream {number}: new chat {error!r}")
+        return
     chat, token = started["id"], started["access_token"]
+    tally.chats.append((chat, token))
     last_id = ""
     first = True
     while not stop.is_set():
@@ -73,9 +86,15 @@ async def _hold(session: aiohttp.ClientSession, url: str, number: int, tally: St
                     tally.opened, first = tally.opened + 1, False
                 else:
                     tally.reconnects += 1
+                message = False
                 async for line in response.content:
                     if line.startswith(b"id: "):
                         last_id = line[4:].decode().strip()
+                    elif line.startswith(b"event: "):
+                        message = line.startswith(b"event: message")
+                    elif message and line.startswith(b"data: "):
+                        tally.arrived.setdefault(json.loads(line[6:])["text"],
+                                                 time.perf_counter())
                     if stop.is_set():
                         return
         except aiohttp.ClientError as error:
@@ -83,26 +102,29 @@ async def _hold(session: aiohttp.ClientSession, url: str, number: int, tally: St
             await asyncio.sleep(5)
 
 
-async def _hold_all(url: str, count: int, tally: StreamTally, stop: asyncio.Event) -> None:
+async def _hold_all(url: str, numbers: range, tally: StreamTally, stop: asyncio.Event) -> None:
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=None, sock_read=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         opening = asyncio.Semaphore(OPENING_AT_ONCE)
-        await asyncio.gather(*(_hold(session, url, n, tally, stop, opening)
-                               for n in range(count)))
+        await asyncio.gather(*(_hold(session, url, n, tally, stop, opening) for n in numbers))
 
 
 class HeldStreams:
-    """``count`` event streams held open in a background thread until ``close()``."""
+    """``count`` event streams held open in a background thread until ``close()``.
 
-    def __init__(self, url: str, count: int, tally: StreamTally) -> None:
+    Stream ``n`` comes from client address ``n``, counted from ``first``.
+    """
+
+    def __init__(self, url: str, count: int, tally: StreamTally, first: int = 0) -> None:
         """Open the streams; returns once all are open (or failing)."""
         self.tally = tally
         opened_before = tally.opened
         self.loop = asyncio.new_event_loop()
         self.stop = asyncio.Event()
         self.thread = threading.Thread(target=self.loop.run_until_complete,
-                                       args=(_hold_all(url, count, self.tally, self.stop),),
+                                       args=(_hold_all(url, range(first, first + count),
+                                                       self.tally, self.stop),),
                                        daemon=True)
         self.thread.start()
         while (tally.opened - opened_before < count and not tally.errors
