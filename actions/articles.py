@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import aspects, context_events, requested_article_id
+from actions.danger_note import send_danger_note
 from actions.replies import button, human_button, reply_metadata, visit_button
 from knowledge import Article, Hit, KnowledgeBase
 from knowledge.live import LiveKnowledgeBase
@@ -66,8 +67,9 @@ def send_article(
 
     A passage answer quotes the passage first and offers "More about …" for the short
     answer; both offer related articles. The metadata's ``card`` (title and body without
-    the source lines) lets the widget show the answer as a card. Returns the events that
-    make it the context.
+    the source lines) lets the widget show the answer as a card. The emergency numbers come
+    first when a danger is possible (``danger_note``). Returns the events that make it the
+    context.
     """
     related = knowledge_base().related(article, hits, RELATED_BUTTONS)
     buttons = [article_button(other, other.title[language]) for other in related]
@@ -80,6 +82,7 @@ def send_article(
     elif article.id == VISIT_ARTICLE:
         buttons = [visit_button(language), *buttons[:RELATED_BUTTONS - 1]]
     body = short_answer(article, language) if passage is None else passage.text
+    send_danger_note(dispatcher, tracker, language, article.topic)
     dispatcher.utter_message(
         text=answer_text(article, language) if passage is None
         else passage_text(article, passage, language),

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.articles import knowledge_base, pinpointed, send_article
 from actions.context import resolve, search_query
+from actions.danger_note import send_danger_note
 from actions.replies import ReplyingAction, button, human_button, reply_metadata
 from knowledge import Hit
 from knowledge.topics import TOPIC_TITLES, intent_for_topic, topic_for_intent
@@ -129,6 +130,7 @@ class ActionTopicFallback(ReplyingAction):
             buttons.insert(0, human_button(language))
         message = "unanswered" if unanswered else "offer_human" if offer_human else "unsure"
         extra: Dict[str, Any] = {"unanswered": True, "question": question} if unanswered else {}
+        send_danger_note(dispatcher, tracker, language, answer_topic=None)
         dispatcher.utter_message(
             text=texts[message],
             buttons=buttons,

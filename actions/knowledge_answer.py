@@ -17,6 +17,7 @@ from actions.context import (
     requested_article_id,
     resolve,
 )
+from actions.danger_note import send_danger_note
 from actions.fallback import ActionTopicFallback
 from actions.replies import ReplyingAction, reply_metadata
 
@@ -54,6 +55,7 @@ class ActionAnswerTopic(ReplyingAction):
         base = knowledge_base()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == OUT_OF_SCOPE_INTENT and not relates_to_context(tracker, base):
+            send_danger_note(dispatcher, tracker, language, answer_topic=None)
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         resolution = resolve(tracker, base, language)
@@ -61,6 +63,7 @@ class ActionAnswerTopic(ReplyingAction):
             return await ActionTopicFallback().reply(dispatcher, tracker, language)
         if ambiguous(resolution, tracker):
             first, second = (hit.article for hit in resolution.hits[:2])
+            send_danger_note(dispatcher, tracker, language, first.topic)
             dispatcher.utter_message(
                 text=CLARIFY[language],
                 buttons=[article_button(a, a.title[language]) for a in (first, second)],

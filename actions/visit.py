@@ -259,8 +259,14 @@ class ValidateVisitForm(FormValidationAction):
 
 
 def asks_a_question(tracker: Tracker) -> bool:
-    """True when the latest message is a question on a topic the classifier is sure of."""
-    intent = tracker.latest_message.get("intent") or {}
+    """True when the latest message is a question on a topic the classifier is sure of.
+
+    The classifier's own first reading counts, not a relabelling by the dialogue-act guard:
+    "ไม่มีอีเมลค่ะ" (no e-mail), read as "no" and relabelled a follow-up for naming a kind of
+    fact, answers the form's question rather than asking one.
+    """
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    intent = ranking[0] if ranking else tracker.latest_message.get("intent") or {}
     name = str(intent.get("name") or "")
     return (name.startswith("ask_") and name != "ask_human"
             and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE)

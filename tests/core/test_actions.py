@@ -94,6 +94,48 @@ def test_thai_fallback_with_human_button():
     assert message["buttons"][-1] == {"title": "คุยกับเจ้าหน้าที่", "payload": "/ask_human"}
 
 
+def test_possible_danger_gets_the_numbers_before_an_answer_on_another_topic():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5},
+               {"name": "ask_housing", "confidence": 0.25},
+               {"name": "ask_emergency", "confidence": 0.18}]
+    t = tracker("I have severe chest pain and my left arm is numb", "nlu_fallback",
+                ranking=ranking)
+    note, answer = run(ActionTopicFallback(), t)[0]
+    assert "191" in note["text"] and "1669" in note["text"]
+    assert note["custom"]["danger_note"] is True and not note["custom"].get("danger")
+    assert "191" not in answer["text"]
+
+
+def test_possible_danger_note_in_thai():
+    ranking = [{"name": "ask_housing", "confidence": 0.6},
+               {"name": "report_danger", "confidence": 0.3}]
+    t = tracker("มีคนแปลกหน้าอยู่ในคอนโด", "ask_housing", ranking=ranking,
+                slots={"language": "th"})
+    note, answer = run(ActionAnswerTopic(), t)[0]
+    assert note["text"].startswith("หากมีผู้ใดตกอยู่ในอันตราย") and "191" in note["text"]
+    assert answer["custom"]["topic"] == "housing"
+
+
+def test_no_danger_note_before_an_answer_on_emergencies():
+    ranking = [{"name": "ask_emergency", "confidence": 0.7},
+               {"name": "report_danger", "confidence": 0.3}]
+    [answer], _ = run(ActionAnswerTopic(), tracker(
+        "what is the tourist police number", "ask_emergency", ranking=ranking))
+    assert answer["custom"]["topic"] == "emergency" and "1155" in answer["text"]
+
+
+@pytest.mark.parametrize("ranking", [
+    [{"name": "ask_housing", "confidence": 0.9}, {"name": "ask_visa", "confidence": 0.05}],
+    [{"name": "ask_housing", "confidence": 0.6}, {"name": "ask_visa", "confidence": 0.3},
+     {"name": "report_danger", "confidence": 0.1}],
+    [{"name": "ask_housing", "confidence": 0.9}, {"name": "ask_emergency", "confidence": 0.05}],
+])
+def test_no_danger_note_when_danger_is_not_among_the_first_readings(ranking):
+    t = tracker("condo near BTS Asok", "ask_housing", ranking=ranking)
+    messages, _ = run(ActionAnswerTopic(), t)
+    assert len(messages) == 1 and messages[0]["custom"]["topic"] == "housing"
+
+
 @pytest.mark.parametrize(
     "text, entities, level",
     [

@@ -151,3 +151,16 @@ def test_a_question_instead_of_an_answer_is_answered_then_the_form_goes_on():
     assert answer["custom"]["topic"] == "visa" and answer["custom"]["article_ids"]
     assert go_on["text"] == "Now, back to your booking:"
     assert result["visit_email"] is None and result["current_article"]
+
+
+@pytest.mark.parametrize("ranking, asks", [
+    ([{"name": "deny", "confidence": 0.83}, {"name": "ask_service_center", "confidence": 0.1}],
+     False),
+    ([{"name": "ask_visa", "confidence": 0.9}, {"name": "deny", "confidence": 0.05}], True),
+    ([{"name": "ask_visa", "confidence": 0.6}, {"name": "ask_tax", "confidence": 0.3}], False),
+])
+def test_a_question_during_the_form_is_the_classifiers_own_reading(ranking, asks):
+    message = {"text": "ไม่มีอีเมลค่ะ", "intent": {"name": "ask_followup", "confidence": 0.83},
+               "intent_ranking": ranking, "entities": []}
+    tracker = Tracker("s", {}, message, [], False, None, {}, "action_listen")
+    assert visit.asks_a_question(tracker) is asks
