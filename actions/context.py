@@ -32,6 +32,7 @@ CONTEXT_TOPIC = "current_topic"
 CONTEXT_ARTICLE = "current_article"
 FOLLOW_UP_INTENT = "ask_followup"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+FALLBACK_INTENT = "nlu_fallback"
 # A question whose best article scores below this on its own words leans on the context
 # (same scale as knowledge.search.CONTEXT_BONUS).
 ELLIPTICAL_SCORE = 25.0
@@ -174,9 +175,11 @@ def resolve(tracker: Tracker, base: KnowledgeBase, language: str) -> Resolution:
         subject = search_query(tracker, without_aspects=True)
         best_own = max(base.scores(subject))
         # Elliptical: few words of its own, but some (or a kind of fact asked for): "asdf"
-        # is not a follow-up.
-        elliptical = best_own < ELLIPTICAL_SCORE and (best_own > 0 or bool(aspects(tracker)))
-        if intent in (FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT) or elliptical:
+        # is not a follow-up. Nor is it when the classifier could not tell what it is.
+        some_words = best_own > 0 or bool(aspects(tracker))
+        elliptical = best_own < ELLIPTICAL_SCORE and some_words
+        unsure = intent == FALLBACK_INTENT and some_words
+        if intent in (FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT) or elliptical or unsure:
             return _in_context(tracker, base, context, subject, language)
         if best_own < KEEP_RATIO * base.score(subject, context) \
                 and _answered_by_context(tracker, base, context, subject, language):

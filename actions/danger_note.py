@@ -14,10 +14,10 @@ from typing import Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import FALLBACK_INTENT
 from actions.replies import reply_metadata
 
 EMERGENCY_TOPIC = "emergency"
-FALLBACK_INTENT = "nlu_fallback"
 # Danger is possible when one of these is among the classifier's first two readings (after
 # any fallback) with at least this confidence.
 POSSIBLE_DANGER_INTENTS = ("report_danger", "ask_emergency")

@@ -19,13 +19,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.articles import knowledge_base, pinpointed, send_article
-from actions.context import resolve, search_query
+from actions.context import FALLBACK_INTENT, resolve, search_query
 from actions.danger_note import send_danger_note
 from actions.replies import ReplyingAction, button, human_button, reply_metadata
 from knowledge import Hit
 from knowledge.topics import TOPIC_TITLES, intent_for_topic, topic_for_intent
 
-FALLBACK_INTENT = "nlu_fallback"
 TOPIC_CHOICES = 3
 CONFIRMABLE_TOPICS = 2
 # On the weighted field scores of knowledge.search (real questions mostly score 40-120).

@@ -24,7 +24,12 @@ _KEPT_ENGLISH = {"work", "move", "back", "first", "call", "top"}
 # late; and the words of periods and deadlines: day, time(s), before, after, within.
 _KEPT_THAI = {"ต่อ", "เกิน", "ปรับ", "เปลี่ยน", "กำหนด", "ช้า", "วัน", "ครั้ง", "ก่อน", "หลัง",
               "ภายใน"}
-_THAI_STOP_WORDS = THAI_STOP_WORDS - _KEPT_THAI
+# Question particles that spaCy's Thai list lacks ("do ... ?", "can ... ?", "or not?", "how"),
+# as its English list has "do", "can" and "how": they say how a thing is asked, not what
+# about. Words that ask for a kind of fact (where, how much, when) stay terms.
+_ASKING_THAI = {"ทำ", "ไหม", "มั้ย", "ได้ไหม", "ได้มั้ย", "หรือเปล่า", "รึเปล่า", "ล่ะ", "อย่างไร",
+                "ทำยังไง", "ได้บ้าง"}
+_THAI_STOP_WORDS = (THAI_STOP_WORDS | _ASKING_THAI) - _KEPT_THAI
 _THANTHAKHAT = "\u0e4c"
 
 

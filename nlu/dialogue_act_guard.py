@@ -6,10 +6,10 @@ Runs after the intent classifiers and entity extractors:
   the intent ``report_danger``, whatever the classifier said: emergency numbers come first;
 - a message classified as goodbye, thanks, yes, no, hello or out of scope that also asks
   something (a question word or mark, a follow-up opener such as "what about" / "แล้ว",
-  a domain entity, or, for short acts, two or more words never seen in their examples) is
-  relabelled ``ask_followup``: "ok, and can I do it online?" is a question, not "ok"; so
-  is a "are you a bot?" or "switch language" reading with such unseen words ("what result
-  are you aiming for?", "ลูกพูดไทยไม่ได้จะเรียนโรงเรียนไทยได้ไหม");
+  a domain entity, or, for short acts, two or more words never seen in the examples of the
+  acts and chat requests) is relabelled ``ask_followup``: "ok, and can I do it online?" is
+  a question, not "ok"; so is a "are you a bot?" or "switch language" reading with such
+  unseen words ("what result are you aiming for?", "ลูกพูดไทยไม่ได้จะเรียนโรงเรียนไทยได้ไหม");
 - a topic question, or one the classifier was unsure of, that opens as a follow-up ("and
   for my wife?", "แล้วลูกล่ะ", "โอเค แล้วทำที่สนามบินได้ไหม") is relabelled
   ``ask_followup`` too, so it is answered in the context of the chat (a self-contained
@@ -68,6 +68,9 @@ HOW_IT_WORKS = re.compile(r"^\W*(?:how|what|which|when|why|does)\b|\bis there a 
 THAI_HOW_IT_WORKS_WORDS = {"ยังไง", "อย่างไร", "อะไร", "กี่", "เมื่อไหร่", "เมื่อไร", "ช่องทาง",
                            "วิธี", "ชื่อ", "ทำไม"}
 MIN_UNKNOWN_WORDS = 2
+# Words seen in these intents' examples are no question's own words: "ขอบคุณค่ะ แค่นี้แหละ"
+# (thanks, that's all) says goodbye in words of the goodbye examples, it asks nothing.
+VOCABULARY_INTENTS = (*SHORT_ACTS, "goodbye", *CHAT_REQUESTS)
 VOCABULARY_FILE = "act_vocabulary.json"
 
 
@@ -112,11 +115,11 @@ class DialogueActGuard(GraphComponent):
         return cls(model_storage, resource, words)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Collects the words of the short acts' and chat requests' examples; persists them."""
+        """Collects the words of the acts' and chat requests' examples; persists them."""
         self._vocabulary = {
             word.text.lower()
             for example in training_data.intent_examples
-            if example.get(INTENT) in (*SHORT_ACTS, *CHAT_REQUESTS)
+            if example.get(INTENT) in VOCABULARY_INTENTS
             for word in split_words(example.get(TEXT) or "")
         }
         with self._model_storage.write_to(self._resource) as directory:

@@ -3,9 +3,15 @@
 import asyncio
 
 import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.fallback import ActionTopicFallback
 from actions.goodbye import ActionGoodbye
 from actions.knowledge_answer import ActionAnswerTopic
 from knowledge import KnowledgeBase
@@ -227,6 +233,19 @@ def test_guard_relabels_questions_and_danger_only(text, intent, entities, expect
     assert guard.relabelled(text, intent, entities) == expected
 
 
+def test_guard_learns_the_words_of_the_acts_goodbye_included_but_no_topic_words(tmp_path):
+    examples = [("ขอบคุณค่ะ", "thank"), ("แค่นี้แหละ", "goodbye"), ("bye for now", "goodbye"),
+                ("ต่อวีซ่าท่องเที่ยว", "ask_visa"), ("tell me a joke", "out_of_scope")]
+    data = TrainingData([Message(data={TEXT: text, INTENT: intent}) for text, intent in examples])
+    storage, resource = LocalModelStorage(tmp_path), Resource("guard")
+    DialogueActGuard(storage, resource).train(data)
+    guard = DialogueActGuard.load({}, storage, resource, None)
+    assert guard.relabelled("ขอบคุณค่ะ แค่นี้แหละ", "thank", []) is None
+    assert guard.relabelled("thanks, bye for now", "thank", []) is None
+    assert guard.relabelled("ขอบคุณค่ะ ต่อวีซ่าท่องเที่ยว", "thank", []) == "ask_followup"
+    assert guard.relabelled("thanks, tell me a joke", "thank", []) == "ask_followup"
+
+
 def test_unsure_goodbye_asks_anything_else_and_keeps_the_chat_open():
     [message], events = run(ActionGoodbye(), tracker("ok that's it i guess", "goodbye",
                                                      confidence=0.6))
@@ -244,3 +263,23 @@ def test_out_of_scope_after_an_answer_is_answered_only_when_it_relates_to_it():
     [message], events = run(ActionAnswerTopic(), tracker("tell me a joke", "out_of_scope",
                                                          slots=shown))
     assert message["response"] == "utter_out_of_scope" and events == []
+
+
+def test_a_question_the_classifier_could_not_read_is_answered_in_the_chats_context():
+    shown = {"current_article": "tax-tax-id-number", "current_topic": "tax"}
+    [message], _ = run(ActionTopicFallback(), tracker("what's the top rate?", "nlu_fallback",
+                                                      slots=shown, confidence=0.5))
+    assert message["custom"]["article_ids"] == ["tax-personal-income-tax-rates"]
+    assert message["custom"]["resolved_by"] == "context"
+    [message], _ = run(ActionTopicFallback(), tracker("blorft wizzle", "nlu_fallback",
+                                                      slots=shown, confidence=0.5))
+    assert not message["custom"]["article_ids"] and message["custom"]["unanswered"] is True
+
+
+def test_thai_question_particles_do_not_pull_a_follow_up_to_another_article():
+    shown = {"current_article": "visa-90-day-reporting", "current_topic": "visa",
+             "language": "th"}
+    text = "ทำออนไลน์ได้ไหม"
+    [message], _ = run(ActionAnswerTopic(), tracker(
+        text, "ask_followup", [aspect(text, "ออนไลน์", "online")], slots=shown))
+    assert message["custom"]["article_ids"] == ["visa-90-day-reporting"]
