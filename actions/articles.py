@@ -43,14 +43,14 @@ def pinpointed(base: KnowledgeBase, tracker: Tracker, article: Article, language
                follow_up: bool = False) -> Optional[Passage]:
     """The passage of ``article`` stating the fact asked for, when one is asked for.
 
-    A ``follow_up`` on the article already shown always looks for its passage: repeating
-    the short answer would tell the user nothing new.
+    A ``follow_up`` on the article already shown always looks for its passage, and not in
+    the short answer: repeating that would tell the user nothing new.
     """
     asked = aspects(tracker)
     if not (asked or follow_up) or requested_article_id(tracker):
         return None
     question = tracker.latest_message.get("text") or ""  # entity values would count twice
-    hit = base.passages.best(article.id, language, question, asked)
+    hit = base.passages.best(article.id, language, question, asked, with_summary=not follow_up)
     return hit.passage if hit and hit.passage.section != SUMMARY else None
 
 

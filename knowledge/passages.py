@@ -184,13 +184,15 @@ class PassageIndex:
         return [self.passages[i] for i in self._positions.get((article_id, language), [])]
 
     def best(self, article_id: str, language: str, question: str,
-             aspects: Sequence[str]) -> Optional[PassageHit]:
+             aspects: Sequence[str], with_summary: bool = True) -> Optional[PassageHit]:
         """The article's passage that best answers ``question`` (asking for ``aspects``).
 
-        The short answer competes too (it often states the main figure). None when no
-        passage shares a word with the question or holds an asked-for fact.
+        The short answer competes too (it often states the main figure), unless not
+        ``with_summary`` (the user has just read it). None when no passage shares a word
+        with the question or holds an asked-for fact.
         """
-        positions = self._positions.get((article_id, language), [])
+        positions = [position for position in self._positions.get((article_id, language), [])
+                     if with_summary or self.passages[position].section != SUMMARY]
         if not positions:
             return None
         query = terms(question)

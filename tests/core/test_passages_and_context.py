@@ -283,3 +283,14 @@ def test_thai_question_particles_do_not_pull_a_follow_up_to_another_article():
     [message], _ = run(ActionAnswerTopic(), tracker(
         text, "ask_followup", [aspect(text, "ออนไลน์", "online")], slots=shown))
     assert message["custom"]["article_ids"] == ["visa-90-day-reporting"]
+
+
+def test_a_follow_up_on_the_article_shown_is_not_answered_with_its_short_answer_again():
+    shown = {"current_article": "visa-90-day-reporting", "current_topic": "visa",
+             "language": "th"}
+    text = "ถ้าลืมรายงานโดนปรับเท่าไหร่"
+    [message], _ = run(ActionAnswerTopic(), tracker(
+        text, "ask_followup", [aspect(text, "ปรับ", "penalty"), aspect(text, "เท่าไหร่", "cost")],
+        slots=shown))
+    assert message["custom"]["article_ids"] == ["visa-90-day-reporting"]
+    assert message["custom"]["passage_id"] and "2,000" in message["text"]
