@@ -1,9 +1,10 @@
 """What the chat is about, and which article a question is answered from.
 
 The knowledge actions keep the context in two slots: ``current_topic`` and
-``current_article`` (the article last shown). A question that leans on that context, either
-classified as a follow-up (``ask_followup``) or with too few words of its own to find an
-article ("and the fee?", "what about land?"), is resolved with
+``current_article`` (the article last shown). A question that leans on that context,
+classified as a follow-up (``ask_followup``), with too few words of its own to find an
+article ("and the fee?", "what about land?"), pointing back at what was shown ("who has
+to do it?") or not understood by the classifier, is resolved with
 ``KnowledgeBase.rank_in_context``; any other question is searched on its own, in the
 predicted topic first, and starts a new context.
 
@@ -175,11 +176,14 @@ def resolve(tracker: Tracker, base: KnowledgeBase, language: str) -> Resolution:
         subject = search_query(tracker, without_aspects=True)
         best_own = max(base.scores(subject))
         # Elliptical: few words of its own, but some (or a kind of fact asked for): "asdf"
-        # is not a follow-up. Nor is it when the classifier could not tell what it is.
+        # is not a follow-up. Nor is it when the classifier could not tell what it is, or
+        # when it points back at what was shown ("who has to do it, me or the landlord?").
         some_words = best_own > 0 or bool(aspects(tracker))
         elliptical = best_own < ELLIPTICAL_SCORE and some_words
         unsure = intent == FALLBACK_INTENT and some_words
-        if intent in (FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT) or elliptical or unsure:
+        refers_back = bool(REFERS_BACK.search(tracker.latest_message.get("text") or ""))
+        if intent in (FOLLOW_UP_INTENT, OUT_OF_SCOPE_INTENT) or elliptical or unsure \
+                or refers_back:
             return _in_context(tracker, base, context, subject, language)
         if best_own < KEEP_RATIO * base.score(subject, context) \
                 and _answered_by_context(tracker, base, context, subject, language):

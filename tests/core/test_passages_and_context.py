@@ -294,3 +294,12 @@ def test_a_follow_up_on_the_article_shown_is_not_answered_with_its_short_answer_
         slots=shown))
     assert message["custom"]["article_ids"] == ["visa-90-day-reporting"]
     assert message["custom"]["passage_id"] and "2,000" in message["text"]
+
+
+def test_a_question_that_points_back_at_the_article_shown_is_answered_in_its_context():
+    shown = {"current_article": "visa-tm30-address-notification", "current_topic": "visa"}
+    [message], _ = run(ActionAnswerTopic(), tracker("who has to do it, me or the landlord?",
+                                                    "ask_housing", slots=shown))
+    assert message["custom"]["article_ids"] in (["visa-tm30-address-notification"],
+                                                ["housing-landlord-tm30-duty"])
+    assert message["custom"]["resolved_by"] == "context"
