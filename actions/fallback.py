@@ -29,6 +29,10 @@ TOPIC_CHOICES = 3
 CONFIRMABLE_TOPICS = 2
 # On the weighted field scores of knowledge.search (real questions mostly score 40-120).
 MIN_CONFIRMING_SCORE = 15.0
+# An article standing out on its own: a self-contained question on it scores 40-120
+# (knowledge.search), and no other article half as much.
+CLEAR_SCORE = 40.0
+CLEAR_RATIO = 2.0
 MISSES_BEFORE_HUMAN = 2
 TEXTS = {
     "en": {
@@ -67,13 +71,18 @@ def likely_topics(tracker: Tracker) -> List[str]:
 
 
 def confirmed_by_retrieval(hits: Sequence[Hit], topics: List[str]) -> Optional[Hit]:
-    """The best of ``hits`` if it matches well and is in a likely topic.
+    """The best of ``hits`` if it matches well and is in a likely topic, or stands out.
 
     ``hits`` rank all topics; ``topics`` are the classifier's, likeliest first, and the
-    first two count.
+    first two count. An article that matches like a self-contained question on it and
+    twice as well as any other is the answer whatever the classifier thought ("where can
+    I get married as a foreigner?" when marriage has few training examples).
     """
     if hits and hits[0].score >= MIN_CONFIRMING_SCORE:
         if hits[0].article.topic in topics[:CONFIRMABLE_TOPICS]:
+            return hits[0]
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        if hits[0].score >= CLEAR_SCORE and hits[0].score >= CLEAR_RATIO * runner_up:
             return hits[0]
     return None
 

@@ -81,6 +81,17 @@ def test_retrieval_outside_the_likely_topics_does_not_answer():
     assert [b["payload"] for b in message["buttons"]] == ["/ask_schools", "/ask_tax"]
 
 
+def test_an_article_that_stands_out_answers_whatever_topics_the_classifier_thought():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5},
+               {"name": "ask_tax", "confidence": 0.3},
+               {"name": "ask_banking", "confidence": 0.2}]
+    t = tracker("Where can I get married as a foreigner in Bangkok?", "nlu_fallback",
+                ranking=ranking)
+    [message], _ = run(ActionTopicFallback(), t)
+    assert message["custom"]["article_ids"] == ["daily_life-marriage-registration"]
+    assert message["custom"]["resolved_by"] == "retrieval"
+
+
 def test_a_fallback_answered_from_retrieval_is_not_a_miss():
     answered = {"event": "bot", "data": {"custom": {"article_ids": ["visa-x"]}}}
     events = [user_event("nlu_fallback"), answered, user_event("nlu_fallback")]
