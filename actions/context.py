@@ -148,6 +148,21 @@ def _staying(base: KnowledgeBase, context: Article, subject: str) -> Resolution:
     return Resolution(context, base.rank_in_context(subject, context), True, True)
 
 
+def _sharing_neighbour(base: KnowledgeBase, context: Article, subject: str,
+                       hits: List[Hit]) -> Optional[Article]:
+    """A near article that shares the question's words when the one shown shares none.
+
+    The article shown ranks first then only for being shown; "what if I'm already past
+    the date?" after the tourist visa is answered by the overstay article.
+    """
+    if base.score(subject, context) > 0:
+        return None
+    near = [hit.article for hit in hits
+            if hit.article.id != context.id and base.score(subject, hit.article) > 0
+            and (hit.article.topic == context.topic or hit.article.id in context.related)]
+    return near[0] if near else None
+
+
 def _in_context(tracker: Tracker, base: KnowledgeBase, context: Article, subject: str,
                 language: str) -> Resolution:
     """The article for a follow-up: the one shown, a near one, or one it clearly names."""
@@ -155,6 +170,8 @@ def _in_context(tracker: Tracker, base: KnowledgeBase, context: Article, subject
         return _staying(base, context, subject)
     hits = base.rank_in_context(subject, context)
     chosen = hits[0].article if hits else context
+    if chosen.id == context.id and not aspects(tracker):
+        chosen = _sharing_neighbour(base, context, subject, hits) or context
     named, named_score = max(zip(base.articles, base.scores(subject), strict=True),
                              key=lambda pair: pair[1])
     if named.id != chosen.id and named.topic == classified_topic(tracker) \

@@ -303,3 +303,10 @@ def test_a_question_that_points_back_at_the_article_shown_is_answered_in_its_con
     assert message["custom"]["article_ids"] in (["visa-tm30-address-notification"],
                                                 ["housing-landlord-tm30-duty"])
     assert message["custom"]["resolved_by"] == "context"
+
+
+def test_a_follow_up_sharing_no_word_with_the_article_shown_goes_to_a_near_one_that_does():
+    shown = {"current_article": "visa-tourist-visa", "current_topic": "visa"}
+    [message], _ = run(ActionAnswerTopic(), tracker(
+        "thanks, but what if I'm already past the date?", "ask_followup", slots=shown))
+    assert message["custom"]["article_ids"] == ["visa-overstay"]
